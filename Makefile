@@ -1,0 +1,58 @@
+# Pivot — build, run and test. Works on a fresh Debian machine as root (installs what is missing).
+
+SWIFT        ?= swift
+DATA         ?= ./data
+# Debian packages the build needs (system libraries linked by Package.swift).
+BUILD_DEBS   := pkg-config libsnappy-dev libsqlite3-dev libprotobuf-c-dev
+# Debian packages the tests and benchmarks drive as real peers.
+TEST_DEBS    := prometheus prometheus-node-exporter
+BENCH_DEBS   := prometheus victoria-metrics
+REVISION_H   := Sources/CPivotBuildInfo/revision.h
+
+.PHONY: run build build-debug test deps test-deps bench-deps revision bench clean help
+
+help:
+	@echo "make run    install missing packages, build (release), start pivot with storage in $(DATA)"
+	@echo "make test   install missing packages, build (debug) once, run every test"
+	@echo "make bench  run the peer benchmark (Pivot vs Prometheus vs VictoriaMetrics)"
+
+# Installs only the packages that are missing; runs apt-get update once, when something is missing.
+define install_debs
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+deps:
+	$(call install_debs,$(BUILD_DEBS))
+
+test-deps: deps
+	$(call install_debs,$(TEST_DEBS))
+
+bench-deps: deps
+	$(call install_debs,$(BENCH_DEBS))
+
+# Writes the git revision and build date for buildinfo; rewritten only when the revision changes.
+revision:
+	@rev=$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown); \
+	line="#define PIVOT_REVISION \"$$rev\""; \
+	if ! grep -qsF "$$line" $(REVISION_H); then \
+	  printf '%s\n#define PIVOT_BUILD_DATE "%s"\n' "$$line" "$$(date -u +%Y-%m-%dT%H:%M:%SZ)" > $(REVISION_H); \
+	fi
+
+build: deps revision
+	$(SWIFT) build -c release --product pivot
+
+build-debug: deps revision
+	$(SWIFT) build --build-tests
+
+run: build
+	.build/release/pivot serve --storage.path=$(DATA)
+
+test: test-deps build-debug
+	$(SWIFT) test --skip-build --parallel
+
+clean:
+	rm -rf .build

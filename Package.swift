@@ -1,0 +1,82 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layers (targets import only downward; see ../shared/DESIGN.md "Module layout"):
+//   L0  PivotRegex, PivotModel, PivotWire (generated protobuf), PivotSQLite, CSnappy, CSQLite
+//   L1  PivotRemoteWrite (decoding), PivotStorage (interfaces + in-memory store)
+//   L2  PivotMetricStore
+//   L3  PivotIngest (the one insert path)
+//   L4  PivotHTTP (Hummingbird)
+//   L5  PivotCLI (flags, wiring, lifecycle) and the `pivot` executable
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "pivot",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pivot", targets: ["pivot"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+    ],
+    targets: [
+        // L0
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "PivotRegex", swiftSettings: swiftSettings),
+        .target(name: "PivotModel", dependencies: ["PivotRegex"], swiftSettings: swiftSettings),
+        .target(name: "CPivotBuildInfo"),
+
+        // L1
+        .target(name: "PivotStorage", dependencies: ["PivotModel"], swiftSettings: swiftSettings),
+
+
+
+        // L4
+        .target(
+            name: "PivotHTTP",
+            dependencies: [
+                "PivotStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // L5
+        .target(
+            name: "PivotCLI",
+            dependencies: [
+                "PivotHTTP", "CPivotBuildInfo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "pivot", dependencies: ["PivotCLI"], swiftSettings: swiftSettings),
+
+        // Tests: one target per source target, plus end-to-end tests against the built binary.
+        .testTarget(name: "PivotModelTests", dependencies: ["PivotModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotHTTPTests", dependencies: ["PivotHTTP", .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PivotCLITests",
+            dependencies: [
+                "PivotCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "PivotEndToEndTests", dependencies: ["PivotModel"], swiftSettings: swiftSettings),
+    ]
+)

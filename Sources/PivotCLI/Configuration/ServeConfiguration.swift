@@ -1,0 +1,99 @@
+import PivotModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Everything `pivot serve` needs, validated. Built from flags by `ServeCommand`; tests build it directly.
+public struct ServeConfiguration: Sendable {
+    /// Prometheus API, remote-write, trace APIs and operations endpoints. Default `0.0.0.0:9090`.
+    public var webListenAddress: ListenAddress
+    /// OTLP/HTTP; nil disables the listener. Default `0.0.0.0:4318`.
+    public var otlpHTTPListenAddress: ListenAddress?
+    /// OTLP/gRPC; nil disables the listener. Default `0.0.0.0:4317`.
+    public var otlpGRPCListenAddress: ListenAddress?
+    /// Directory of all stored data. Default `./data`.
+    public var storagePath: String
+    /// How long samples, exemplars and spans are kept, in milliseconds. Default 15 days.
+    public var retentionMilliseconds: Int64
+    public var log: LogConfiguration
+
+    public init(
+        webListenAddress: ListenAddress = ListenAddress(host: "0.0.0.0", port: 9090),
+        otlpHTTPListenAddress: ListenAddress? = ListenAddress(host: "0.0.0.0", port: 4318),
+        otlpGRPCListenAddress: ListenAddress? = ListenAddress(host: "0.0.0.0", port: 4317),
+        storagePath: String = "./data",
+        retentionMilliseconds: Int64 = 15 * 24 * 3_600_000,
+        log: LogConfiguration = LogConfiguration()
+    ) {
+        self.webListenAddress = webListenAddress
+        self.otlpHTTPListenAddress = otlpHTTPListenAddress
+        self.otlpGRPCListenAddress = otlpGRPCListenAddress
+        self.storagePath = storagePath
+        self.retentionMilliseconds = retentionMilliseconds
+        self.log = log
+    }
+}
+
+extension ServeConfiguration {
+    /// Parses a flag value with `parse`, naming the flag in the error.
+    static func value<T>(
+        _ flag: String, _ text: String, _ parse: (String) throws(ConfigurationError.Reason) -> T
+    ) throws(ConfigurationError) -> T {
+        do {
+            return try parse(text)
+        } catch {
+            throw ConfigurationError(flag: flag, value: text, message: error.message)
+        }
+    }
+
+    static func listenAddress(_ flag: String, _ text: String) throws(ConfigurationError) -> ListenAddress {
+        try value(flag, text) { text throws(ConfigurationError.Reason) in try ListenAddress(parsing: text) }
+    }
+
+    static func optionalListenAddress(_ flag: String, _ text: String) throws(ConfigurationError) -> ListenAddress? {
+        text.isEmpty ? nil : try listenAddress(flag, text)
+    }
+
+    static func duration(_ flag: String, _ text: String) throws(ConfigurationError) -> Int64 {
+        try value(flag, text) { text throws(ConfigurationError.Reason) in
+            do throws(PrometheusDuration.ParseError) {
+                return try PrometheusDuration.milliseconds(text)
+            } catch {
+                throw .init(error.message)
+            }
+        }
+    }
+
+    static func positiveDuration(_ flag: String, _ text: String) throws(ConfigurationError) -> Int64 {
+        let ms = try duration(flag, text)
+        guard ms > 0 else { throw ConfigurationError(flag: flag, value: text, message: "must be greater than 0") }
+        return ms
+    }
+
+    /// Creates the storage directory if needed and checks that it is writable.
+    static func prepareStorageDirectory(_ path: String) throws(ConfigurationError) {
+        let flag = "storage.path"
+        guard !path.isEmpty else { throw ConfigurationError(flag: flag, value: path, message: "must not be empty") }
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component + "/"
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw ConfigurationError(flag: flag, value: path, message: "cannot create directory \(prefix): \(errnoMessage())")
+            }
+        }
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw ConfigurationError(flag: flag, value: path, message: "not a directory")
+        }
+        let probe = path + "/.pivot-write-check"
+        let fd = open(probe, O_CREAT | O_WRONLY | O_TRUNC, 0o644)
+        guard fd >= 0 else {
+            throw ConfigurationError(flag: flag, value: path, message: "directory is not writable: \(errnoMessage())")
+        }
+        close(fd)
+        unlink(probe)
+    }
+}
+
+func errnoMessage() -> String { String(cString: strerror(errno)) }

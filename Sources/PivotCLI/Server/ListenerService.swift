@@ -1,0 +1,44 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Runs one HTTP listener and turns a failure to bind into a `StartupError` that names its flag.
+struct ListenerService: Service {
+    let flag: String
+    let address: ListenAddress
+    let application: Application<RouterResponder<BasicRequestContext>>
+
+    init(flag: String, address: ListenAddress, router: Router<BasicRequestContext>, logger: Logger) {
+        self.flag = flag
+        self.address = address
+        application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(
+                address: .hostname(address.host, port: address.port), serverName: nil, reuseAddress: true),
+            onServerRunning: { channel in
+                logger.info("listening", metadata: [
+                    "flag": "\(flag)", "address": "\(channel.localAddress?.description ?? "\(address)")",
+                ])
+            },
+            logger: logger)
+    }
+
+    func run() async throws {
+        do {
+            try await application.run()
+        } catch {
+            throw StartupError("cannot listen on --\(flag)=\(address): \(Self.describe(error))")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("Address already in use") || text.contains("EADDRINUSE") || text.contains("errno: 98") {
+            return "address already in use"
+        }
+        if text.contains("Cannot assign requested address") || text.contains("errno: 99") {
+            return "cannot assign requested address"
+        }
+        return text
+    }
+}

@@ -1,0 +1,62 @@
+import Hummingbird
+import Logging
+import Metrics
+import PivotHTTP
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+
+/// Wires configuration, storage and listeners into one service group and runs it until SIGTERM/SIGINT.
+struct PivotServer {
+    let configuration: ServeConfiguration
+    let buildInfo: BuildInfo
+
+    /// Longest a graceful shutdown may take before remaining work is cancelled (the process must exit
+    /// within 10 s of SIGTERM).
+    static let gracefulShutdownLimit: Duration = .seconds(8)
+
+    func run() async throws {
+        let log = configuration.log
+        LoggingSystem.bootstrap { label in LogLineHandler(label: label, level: log.level, format: log.format) }
+        let logger = Logger(label: "pivot")
+
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        registry.makeGauge(
+            name: "pivot_build_info",
+            labels: [("version", buildInfo.version), ("revision", buildInfo.revision), ("swiftversion", buildInfo.swiftVersion)],
+            help: "A metric with a constant '1' value labeled by the version and revision Pivot was built from."
+        ).set(to: 1.0)
+
+        let readiness = Readiness()
+        let operations = OperationsRoutes(
+            buildInfo: buildInfo, readiness: readiness, metrics: PrometheusExposition(registry: registry))
+
+        let webRouter = Router()
+        webRouter.add(middleware: RequestMetricsMiddleware())
+        operations.register(on: webRouter)
+
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: StorageService(configuration: configuration, readiness: readiness, logger: logger)),
+            .init(service: ListenerService(
+                flag: "web.listen-address", address: configuration.webListenAddress, router: webRouter, logger: logger)),
+        ]
+        if let otlpAddress = configuration.otlpHTTPListenAddress {
+            let otlpRouter = Router()
+            otlpRouter.add(middleware: RequestMetricsMiddleware())
+            operations.register(on: otlpRouter)
+            services.append(.init(service: ListenerService(
+                flag: "otlp.http-listen-address", address: otlpAddress, router: otlpRouter, logger: logger)))
+        }
+
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = Self.gracefulShutdownLimit
+        logger.info("starting pivot", metadata: [
+            "version": "\(buildInfo.version)", "revision": "\(buildInfo.revision)",
+            "storage.path": "\(configuration.storagePath)",
+        ])
+        try await ServiceGroup(configuration: groupConfiguration).run()
+        logger.info("pivot stopped")
+    }
+}

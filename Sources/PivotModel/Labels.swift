@@ -1,0 +1,98 @@
+/// A label set sorted by name with unique names: the identity of a series.
+public struct Labels: Hashable, Sendable, RandomAccessCollection, CustomStringConvertible {
+    public private(set) var elements: [Label]
+
+    /// Builds a label set from labels in any order. A later duplicate name replaces an earlier one;
+    /// labels with an empty value are dropped (an empty value means "no such label" in Prometheus).
+    public init(_ labels: some Sequence<Label>) {
+        var byName: [String: String] = [:]
+        var order: [String] = []
+        for label in labels {
+            if byName.updateValue(label.value, forKey: label.name) == nil { order.append(label.name) }
+        }
+        elements = order.compactMap { name in
+            let value = byName[name]!
+            return value.isEmpty ? nil : Label(name: name, value: value)
+        }
+        elements.sort()
+    }
+
+    /// Wraps labels the caller guarantees are sorted by name, unique and non-empty.
+    public init(sorted labels: [Label]) {
+        elements = labels
+    }
+
+    public init(_ pairs: KeyValuePairs<String, String>) {
+        self.init(pairs.map { Label(name: $0.key, value: $0.value) })
+    }
+
+    public static let empty = Labels(sorted: [])
+
+    public var startIndex: Int { elements.startIndex }
+    public var endIndex: Int { elements.endIndex }
+    public subscript(position: Int) -> Label { elements[position] }
+
+    /// The value of the label `name`, or the empty string when the set has no such label.
+    public subscript(name: String) -> String {
+        for label in elements where label.name == name { return label.value }
+        return ""
+    }
+
+    /// The metric name (`__name__`), or the empty string.
+    public var metricName: String { self[Label.metricName] }
+
+    /// A copy with `name` set to `value` (removed when `value` is empty).
+    public func setting(_ name: String, to value: String) -> Labels {
+        var copy = elements.filter { $0.name != name }
+        if !value.isEmpty {
+            copy.append(Label(name: name, value: value))
+            copy.sort()
+        }
+        return Labels(sorted: copy)
+    }
+
+    /// A copy without the labels whose names are in `names`.
+    public func removing(_ names: Set<String>) -> Labels {
+        Labels(sorted: elements.filter { !names.contains($0.name) })
+    }
+
+    /// A copy with only the labels whose names are in `names`.
+    public func keeping(_ names: Set<String>) -> Labels {
+        Labels(sorted: elements.filter { names.contains($0.name) })
+    }
+
+    /// Prometheus's text form: `name{a="b", c="d"}`.
+    public var description: String {
+        var out = metricName
+        let rest = elements.filter { $0.name != Label.metricName }
+        if rest.isEmpty && !out.isEmpty { return out }
+        out += "{"
+        out += rest.map { "\($0.name)=\"\(escapeLabelValue($0.value))\"" }.joined(separator: ", ")
+        out += "}"
+        return out
+    }
+}
+
+extension Labels: Comparable {
+    /// Orders label sets as Prometheus's `labels.Compare` does: label by label, then by length.
+    public static func < (lhs: Labels, rhs: Labels) -> Bool {
+        let n = Swift.min(lhs.count, rhs.count)
+        for i in 0..<n where lhs[i] != rhs[i] {
+            return lhs[i] < rhs[i]
+        }
+        return lhs.count < rhs.count
+    }
+}
+
+func escapeLabelValue(_ value: String) -> String {
+    var out = ""
+    for ch in value.unicodeScalars {
+        switch ch {
+        case "\\": out += "\\\\"
+        case "\"": out += "\\\""
+        case "\n": out += "\\n"
+        default: out.unicodeScalars.append(ch)
+        }
+    }
+    return out
+}

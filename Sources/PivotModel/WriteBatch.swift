@@ -1,0 +1,137 @@
+/// The one ingest model every protocol decodes into: series with their samples, native histograms and
+/// exemplars, plus metric metadata. One batch is one acknowledged unit: it is appended as a whole.
+///
+/// Label names and values are not `String`s: they are byte ranges into `bytes`, an arena the decoder
+/// fills (for remote-write it is the decompressed request itself), so a hot path that only appends to
+/// known series allocates nothing per label. `labels(of:)` materialises a `Labels` when needed.
+public struct WriteBatch: Sendable {
+    /// A byte range in `bytes`.
+    public struct ByteRange: Hashable, Sendable {
+        public var offset: UInt32
+        public var length: UInt32
+        public init(offset: UInt32, length: UInt32) {
+            self.offset = offset
+            self.length = length
+        }
+        public static let empty = ByteRange(offset: 0, length: 0)
+    }
+
+    /// One label of a series or an exemplar, as two ranges.
+    public struct LabelRef: Hashable, Sendable {
+        public var name: ByteRange
+        public var value: ByteRange
+        public init(name: ByteRange, value: ByteRange) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// One series of the batch: slices of `labelRefs`, `samples`, `histograms`, `exemplars`.
+    public struct Series: Sendable {
+        public var labels: Range<Int>
+        public var samples: Range<Int>
+        public var histograms: Range<Int>
+        public var exemplars: Range<Int>
+        public init(labels: Range<Int>, samples: Range<Int>, histograms: Range<Int>, exemplars: Range<Int>) {
+            self.labels = labels
+            self.samples = samples
+            self.histograms = histograms
+            self.exemplars = exemplars
+        }
+    }
+
+    /// An exemplar whose labels are a slice of `labelRefs`.
+    public struct ExemplarRef: Sendable {
+        public var labels: Range<Int>
+        public var value: Double
+        public var timestamp: Int64
+        public init(labels: Range<Int>, value: Double, timestamp: Int64) {
+            self.labels = labels
+            self.value = value
+            self.timestamp = timestamp
+        }
+    }
+
+    public var bytes: [UInt8]
+    public var labelRefs: [LabelRef]
+    public var series: [Series]
+    public var samples: [Sample]
+    public var histograms: [HistogramSample]
+    public var exemplars: [ExemplarRef]
+    /// Metadata by metric family name.
+    public var metadata: [(name: String, metadata: MetricMetadata)]
+
+    public init(bytes: [UInt8] = []) {
+        self.bytes = bytes
+        labelRefs = []
+        series = []
+        samples = []
+        histograms = []
+        exemplars = []
+        metadata = []
+    }
+
+    public var isEmpty: Bool { series.isEmpty && metadata.isEmpty }
+
+    // MARK: Reading
+
+    public func string(_ range: ByteRange) -> String {
+        let start = Int(range.offset)
+        return String(decoding: bytes[start..<start + Int(range.length)], as: UTF8.self)
+    }
+
+    /// Materialises the labels of a slice of `labelRefs`, in the order they are stored.
+    public func labels(_ refs: Range<Int>) -> Labels {
+        Labels(sorted: labelRefs[refs].map { Label(name: string($0.name), value: string($0.value)) })
+    }
+
+    public func labels(of series: Series) -> Labels { labels(series.labels) }
+
+    public func exemplar(_ ref: ExemplarRef) -> Exemplar {
+        Exemplar(labels: labels(ref.labels), value: ref.value, timestamp: ref.timestamp)
+    }
+
+    /// Calls `body` with the bytes of a range without copying.
+    @inlinable
+    public func withBytes<R>(_ range: ByteRange, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[Int(range.offset)..<Int(range.offset) + Int(range.length)]))
+        }
+    }
+
+    // MARK: Building (for decoders that construct labels, such as OTLP translation)
+
+    /// Appends `string` to the arena and returns its range.
+    public mutating func intern(_ string: String) -> ByteRange {
+        let offset = UInt32(bytes.count)
+        bytes.append(contentsOf: string.utf8)
+        return ByteRange(offset: offset, length: UInt32(bytes.count) - offset)
+    }
+
+    /// Appends a series built from `labels` (which must be sorted and unique) with its data.
+    public mutating func append(
+        labels: Labels, samples newSamples: [Sample] = [], histograms newHistograms: [HistogramSample] = [],
+        exemplars newExemplars: [Exemplar] = []
+    ) {
+        let labelStart = labelRefs.count
+        for label in labels {
+            labelRefs.append(LabelRef(name: intern(label.name), value: intern(label.value)))
+        }
+        let labelRange = labelStart..<labelRefs.count
+        let sampleStart = samples.count
+        samples.append(contentsOf: newSamples)
+        let histogramStart = histograms.count
+        histograms.append(contentsOf: newHistograms)
+        let exemplarStart = exemplars.count
+        for exemplar in newExemplars {
+            let start = labelRefs.count
+            for label in exemplar.labels {
+                labelRefs.append(LabelRef(name: intern(label.name), value: intern(label.value)))
+            }
+            exemplars.append(ExemplarRef(labels: start..<labelRefs.count, value: exemplar.value, timestamp: exemplar.timestamp))
+        }
+        series.append(Series(
+            labels: labelRange, samples: sampleStart..<samples.count,
+            histograms: histogramStart..<histograms.count, exemplars: exemplarStart..<exemplars.count))
+    }
+}

@@ -1,0 +1,82 @@
+import PivotModel
+
+/// Something that answers reads over a time range: the metric store, or an in-memory store in tests.
+public protocol Queryable: Sendable {
+    /// A querier over `[mint, maxt]`, milliseconds, both inclusive.
+    func querier(mint: Int64, maxt: Int64) throws(QueryError) -> any Querier
+}
+
+/// Reads series, samples and label values in the querier's time range.
+public protocol Querier: Sendable {
+    /// Series matching every matcher (at least one matcher must not match the empty string), with their
+    /// float samples and native histograms in the range, in ascending time order. Series come back
+    /// sorted by labels.
+    func select(_ matchers: [LabelMatcher]) throws(QueryError) -> [SeriesSamples]
+    /// Label sets of series matching every matcher and having data in the range, sorted.
+    func series(_ matchers: [LabelMatcher]) throws(QueryError) -> [Labels]
+    /// Label names of series matching the matchers (all series when empty), sorted.
+    func labelNames(_ matchers: [LabelMatcher]) throws(QueryError) -> [String]
+    /// Values of label `name` in series matching the matchers (all series when empty), sorted.
+    func labelValues(_ name: String, _ matchers: [LabelMatcher]) throws(QueryError) -> [String]
+}
+
+/// One series and its data in a querier's range.
+public struct SeriesSamples: Hashable, Sendable {
+    public var labels: Labels
+    public var samples: [Sample]
+    public var histograms: [HistogramSample]
+
+    public init(labels: Labels, samples: [Sample], histograms: [HistogramSample] = []) {
+        self.labels = labels
+        self.samples = samples
+        self.histograms = histograms
+    }
+}
+
+/// Reads exemplars.
+public protocol ExemplarQueryable: Sendable {
+    /// Exemplars of series matching any of the matcher sets, with timestamps in `[mint, maxt]`
+    /// (milliseconds, inclusive), grouped by series and sorted by time.
+    func exemplars(_ matcherSets: [[LabelMatcher]], mint: Int64, maxt: Int64) throws(QueryError) -> [SeriesExemplars]
+}
+
+public struct SeriesExemplars: Hashable, Sendable {
+    public var seriesLabels: Labels
+    public var exemplars: [Exemplar]
+
+    public init(seriesLabels: Labels, exemplars: [Exemplar]) {
+        self.seriesLabels = seriesLabels
+        self.exemplars = exemplars
+    }
+}
+
+/// Reads metric metadata.
+public protocol MetadataQueryable: Sendable {
+    /// Metadata by metric family name; only `metric` when given; at most `limit` families and
+    /// `limitPerMetric` entries each when given.
+    func metadata(metric: String?, limit: Int?, limitPerMetric: Int?) -> [String: [MetricMetadata]]
+}
+
+/// Why a read failed.
+public struct QueryError: Error, Hashable, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        public let name: String
+        public init(name: String) { self.name = name }
+        public var description: String { name }
+
+        public static let badMatchers = Code(name: "bad_matchers")
+        public static let tooManySamples = Code(name: "too_many_samples")
+        public static let canceled = Code(name: "canceled")
+        public static let storage = Code(name: "storage")
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
