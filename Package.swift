@@ -40,6 +40,15 @@ let package = Package(
 
 
 
+        // L3
+        .target(
+            name: "PivotIngest",
+            dependencies: [
+                "PivotStorage",
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings),
+
         // L4
         .target(
             name: "PivotHTTP",
@@ -67,7 +76,10 @@ let package = Package(
         .executableTarget(name: "pivot", dependencies: ["PivotCLI"], swiftSettings: swiftSettings),
 
         // Tests: one target per source target, plus end-to-end tests against the built binary.
+        .testTarget(name: "PivotRegexTests", dependencies: ["PivotRegex"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotModelTests", dependencies: ["PivotModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotStorageTests", dependencies: ["PivotStorage"], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotIngestTests", dependencies: ["PivotIngest"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotHTTPTests", dependencies: ["PivotHTTP", .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: swiftSettings),
         .testTarget(
             name: "PivotCLITests",
