@@ -1,0 +1,66 @@
+import PivotIngest
+import PivotModel
+import PivotStorage
+import Testing
+
+@Suite struct IngestorTests {
+    func batch(_ pairs: [(String, String)], samples: [Sample] = [Sample(timestamp: 1_000, value: 1)]) -> WriteBatch {
+        var batch = WriteBatch()
+        let start = batch.labelRefs.count
+        for (name, value) in pairs {
+            batch.labelRefs.append(.init(name: batch.intern(name), value: batch.intern(value)))
+        }
+        let sampleStart = batch.samples.count
+        batch.samples.append(contentsOf: samples)
+        batch.series.append(.init(
+            labels: start..<batch.labelRefs.count, samples: sampleStart..<batch.samples.count,
+            histograms: 0..<0, exemplars: 0..<0))
+        return batch
+    }
+
+    @Test func aValidBatchIsStoredAndCounted() async throws {
+        // A valid batch is committed to the store and the result counts its samples.
+        let store = MemoryStore()
+        let result = try await Ingestor(store: store).ingest(batch([("__name__", "up"), ("job", "a")]), via: .remoteWrite1)
+        #expect(result.samplesWritten == 1)
+        let selected = try store.querier(mint: 0, maxt: 2_000).select([try LabelMatcher(.equal, "__name__", "up")])
+        #expect(selected.map(\.labels) == [Labels(["__name__": "up", "job": "a"])])
+    }
+
+    @Test(arguments: [
+        ([("job", "a")], "missing metric name (__name__ label) for series {job=\"a\"}"),
+        ([("__name__", "up"), ("job", "a"), ("job", "b")], "duplicate label name \"job\""),
+        ([("job", "a"), ("__name__", "up")], "labels not sorted by name"),
+        ([("__name__", "up"), ("", "x")], "empty label name"),
+        ([("__name__", "")], "missing metric name"),
+    ] as [([(String, String)], String)])
+    func invalidLabelsAreRefusedNamingTheSeries(pairs: [(String, String)], expected: String) async throws {
+        // Each label rule violation refuses the batch with a message naming the series.
+        let store = MemoryStore()
+        do {
+            _ = try await Ingestor(store: store).ingest(batch(pairs), via: .remoteWrite1)
+            Issue.record("accepted an invalid batch")
+        } catch {
+            #expect(!error.code.isRetryable)
+            #expect(error.message.contains(expected), "\(error.message)")
+        }
+        #expect(try store.querier(mint: 0, maxt: 2_000).labelNames([]).isEmpty)
+    }
+
+    @Test func invalidUTF8IsRefused() async {
+        // Label values must be valid UTF-8.
+        var bad = batch([("__name__", "up"), ("job", "x")])
+        bad.bytes[Int(bad.labelRefs[1].value.offset)] = 0xFF
+        await #expect(throws: AppendError.self) {
+            _ = try await Ingestor(store: MemoryStore()).ingest(bad, via: .remoteWrite2)
+        }
+    }
+
+    @Test func emptyValuesAreDroppedNotRefused() async throws {
+        // A label with an empty value is the same as no label, as in Prometheus.
+        let store = MemoryStore()
+        _ = try await Ingestor(store: store).ingest(batch([("__name__", "up"), ("a", ""), ("job", "x")]), via: .otlpHTTP)
+        let names = try store.querier(mint: 0, maxt: 2_000).labelNames([])
+        #expect(names == ["__name__", "job"])
+    }
+}
