@@ -34,9 +34,11 @@ let package = Package(
         .target(name: "PivotRegex", swiftSettings: swiftSettings),
         .target(name: "PivotModel", dependencies: ["PivotRegex"], swiftSettings: swiftSettings),
         .target(name: "CPivotBuildInfo"),
+        .target(name: "PivotSQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
 
         // L1
         .target(name: "PivotStorage", dependencies: ["PivotModel"], swiftSettings: swiftSettings),
+        .target(name: "PivotPromQL", dependencies: ["PivotModel"], swiftSettings: swiftSettings),
 
 
 
@@ -78,6 +80,8 @@ let package = Package(
         // Tests: one target per source target, plus end-to-end tests against the built binary.
         .testTarget(name: "PivotRegexTests", dependencies: ["PivotRegex"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotModelTests", dependencies: ["PivotModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotSQLiteTests", dependencies: ["PivotSQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotPromQLTests", dependencies: ["PivotPromQL", "PivotModel"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotStorageTests", dependencies: ["PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotIngestTests", dependencies: ["PivotIngest"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotHTTPTests", dependencies: ["PivotHTTP", .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: swiftSettings),
