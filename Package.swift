@@ -22,6 +22,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
@@ -39,6 +40,7 @@ let package = Package(
         // L1
         .target(name: "PivotStorage", dependencies: ["PivotModel"], swiftSettings: swiftSettings),
         .target(name: "PivotPromQL", dependencies: ["PivotModel"], swiftSettings: swiftSettings),
+        .target(name: "PivotRemoteWrite", dependencies: ["PivotModel", "CSnappy"], swiftSettings: swiftSettings),
 
 
 
@@ -55,8 +57,9 @@ let package = Package(
         .target(
             name: "PivotHTTP",
             dependencies: [
-                "PivotStorage",
+                "PivotIngest", "PivotRemoteWrite", "PivotStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -66,7 +69,7 @@ let package = Package(
         .target(
             name: "PivotCLI",
             dependencies: [
-                "PivotHTTP", "CPivotBuildInfo",
+                "PivotHTTP", "PivotIngest", "PivotPromQL", "CPivotBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -82,9 +85,10 @@ let package = Package(
         .testTarget(name: "PivotModelTests", dependencies: ["PivotModel"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotSQLiteTests", dependencies: ["PivotSQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotPromQLTests", dependencies: ["PivotPromQL", "PivotModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotRemoteWriteTests", dependencies: ["PivotRemoteWrite"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotStorageTests", dependencies: ["PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotIngestTests", dependencies: ["PivotIngest"], swiftSettings: swiftSettings),
-        .testTarget(name: "PivotHTTPTests", dependencies: ["PivotHTTP", .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotHTTPTests", dependencies: ["PivotHTTP", "PivotRemoteWrite", "PivotStorage", "PivotIngest", .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: swiftSettings),
         .testTarget(
             name: "PivotCLITests",
             dependencies: [

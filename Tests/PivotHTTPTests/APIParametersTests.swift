@@ -1,0 +1,43 @@
+@testable import PivotHTTP
+import Testing
+
+@Suite struct APIParametersTests {
+    @Test func formEncodingIsDecodedAndRepeatedKeysKept() {
+        // Query strings decode %XX and + and keep every match[] in order.
+        let parameters = APIParameters(pairs: APIParameters.parse("query=1%2B1&time=4&match%5B%5D=up&match[]=a+b&flag"))
+        #expect(parameters.first("query") == "1+1")
+        #expect(parameters.first("time") == "4")
+        #expect(parameters.all("match[]") == ["up", "a b"])
+        #expect(parameters.first("flag") == "")
+        #expect(parameters.first("missing") == nil)
+    }
+
+    @Test func malformedPercentEscapesAreKeptLiterally() {
+        // A bad escape is not an error; its bytes stay as they were.
+        #expect(APIParameters.parse("a=%zz%4").first?.value == "%zz%4")
+    }
+
+    @Test(arguments: [
+        ("1700000000.123", Int64(1_700_000_000_123)), ("4", 4_000), ("2023-11-14T22:13:20Z", 1_700_000_000_000),
+        ("2023-11-14T22:13:20.5Z", 1_700_000_000_500), ("-1.5", -1_500),
+    ] as [(String, Int64)])
+    func timesParseAsSecondsOrRFC3339(text: String, expected: Int64) {
+        // API times are float seconds or RFC 3339, returned in milliseconds.
+        #expect(APITime.milliseconds(text) == expected)
+    }
+
+    @Test func badTimesAreRejected() {
+        // Text that is neither a number nor RFC 3339 is not a time.
+        #expect(APITime.milliseconds("yesterday") == nil)
+        #expect(APITime.milliseconds("NaN") == nil)
+    }
+
+    @Test(arguments: [
+        ("U__my_2e_metric", "my.metric"), ("U__a__b", "a_b"), ("job", "job"), ("U__caf_e9_", "café"),
+        ("U___zz", "U___zz"),
+    ])
+    func escapedLabelNamesAreDecoded(escaped: String, name: String) {
+        // U__ names decode __ to _ and _hex_ to the code point; malformed ones stay as given.
+        #expect(LabelNameEscaping.unescape(escaped) == name)
+    }
+}
