@@ -44,6 +44,9 @@ let package = Package(
 
 
 
+        .target(name: "PivotPromQLEngine", dependencies: ["PivotPromQL", "PivotStorage", "PivotModel", "PivotRegex"], swiftSettings: swiftSettings),
+        .target(name: "PivotPromQLTesting", dependencies: ["PivotPromQLEngine", "PivotPromQL", "PivotStorage", "PivotModel"], swiftSettings: swiftSettings),
+
         // L3
         .target(
             name: "PivotIngest",
@@ -86,6 +89,7 @@ let package = Package(
         .testTarget(name: "PivotSQLiteTests", dependencies: ["PivotSQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotPromQLTests", dependencies: ["PivotPromQL", "PivotModel"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotRemoteWriteTests", dependencies: ["PivotRemoteWrite"], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotPromQLEngineTests", dependencies: ["PivotPromQLEngine", "PivotPromQLTesting", "PivotPromQL", "PivotStorage", "PivotModel"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotStorageTests", dependencies: ["PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotIngestTests", dependencies: ["PivotIngest"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotHTTPTests", dependencies: ["PivotHTTP", "PivotRemoteWrite", "PivotStorage", "PivotIngest", .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: swiftSettings),

@@ -1,0 +1,56 @@
+import PivotModel
+
+/// The evaluation steps of one (sub)query: `start`, `start + step`, … up to `end` (milliseconds).
+/// An instant evaluation has `start == end`.
+struct Grid: Sendable {
+    let start: Int64
+    let end: Int64
+    let step: Int64
+
+    /// A grid whose `end` is aligned down to the last step at or before `end`.
+    init(start: Int64, end: Int64, step: Int64) {
+        self.start = start
+        self.step = max(step, 1)
+        self.end = end < start ? end : start + (end - start) / self.step * self.step
+    }
+
+    var count: Int { end < start ? 0 : Int((end - start) / step) + 1 }
+    var isInstant: Bool { start == end }
+    func time(_ index: Int) -> Int64 { start + Int64(index) * step }
+}
+
+/// A series during evaluation: labels, points at evaluation steps (or raw sample times for range
+/// vectors), and whether `__name__` must be removed at the end (delayed name removal).
+struct EvalSeries {
+    var labels: Labels
+    var points: [FloatPoint]
+    var dropName: Bool
+}
+
+/// One element of an instant vector at one step.
+struct StepSample {
+    var labels: Labels
+    var value: Double
+    var dropName: Bool
+}
+
+/// An evaluated expression over a grid.
+enum Evaluated {
+    /// One value per grid step.
+    case scalar([Double])
+    /// Series with at most one point per grid step.
+    case vector([EvalSeries])
+    /// Raw range-vector series (only for instant evaluation of a range selector or subquery).
+    case matrix([EvalSeries])
+    case string(String)
+}
+
+extension Labels {
+    /// The names Prometheus treats as metric metadata and removes with the name.
+    static let metadataNames: Set<String> = ["__name__", "__type__", "__unit__"]
+
+    /// The labels without `__name__`, `__type__` and `__unit__`.
+    var droppingMetricName: Labels {
+        contains(where: { Labels.metadataNames.contains($0.name) }) ? removing(Labels.metadataNames) : self
+    }
+}

@@ -1,0 +1,242 @@
+import PivotModel
+import PivotPromQL
+
+extension Evaluator {
+    func evalAggregate(_ aggregate: Aggregate, _ grid: Grid) throws(EngineError) -> Evaluated {
+        if aggregate.op == .countValues { return try countValues(aggregate, grid) }
+        var params: [Double] = []
+        if let param = aggregate.param { params = try evalScalar(param, grid) }
+        let input = try evalVector(aggregate.expr, grid)
+        try checkParameters(aggregate, params)
+
+        let grouping = Set(aggregate.grouping)
+        let without = aggregate.groupingMode == .without
+        // Group of every input series, and each group's labels.
+        var groupOf: [Int] = []
+        var groupLabels: [Labels] = []
+        var groupIndex: [Labels: Int] = [:]
+        for series in input {
+            let key = without ? series.labels.removing(grouping.union([Label.metricName])) : series.labels.keeping(grouping)
+            if let at = groupIndex[key] {
+                groupOf.append(at)
+            } else {
+                groupIndex[key] = groupLabels.count
+                groupOf.append(groupLabels.count)
+                groupLabels.append(key)
+            }
+        }
+
+        switch aggregate.op {
+        case .topk, .bottomk, .limitk, .limitRatio:
+            return .vector(try stepwise(grid, [.vector(input)]) { ts, args throws(EngineError) in
+                guard case .vector(let samples, let sources) = args[0] else { return [] }
+                let step = Int((ts - grid.start) / grid.step)
+                let param = params.isEmpty ? 0 : params[step]
+                return try self.selectK(aggregate.op, param, samples, sources.map { groupOf[$0] }, groupLabels.count, input.count)
+            })
+        default:
+            return .vector(try stepwise(grid, [.vector(input)]) { ts, args throws(EngineError) in
+                guard case .vector(let samples, let sources) = args[0] else { return [] }
+                let step = Int((ts - grid.start) / grid.step)
+                var accumulators: [Accumulator?] = Array(repeating: nil, count: groupLabels.count)
+                for (k, sample) in samples.enumerated() {
+                    let g = groupOf[sources[k]]
+                    if accumulators[g] == nil {
+                        accumulators[g] = Accumulator(first: sample.value, dropName: sample.dropName)
+                    } else {
+                        accumulators[g]!.add(sample.value, aggregate.op, dropName: sample.dropName)
+                    }
+                }
+                var out: [StepSample] = []
+                for (g, accumulator) in accumulators.enumerated() {
+                    guard let accumulator else { continue }
+                    let value = accumulator.result(aggregate.op, param: params.isEmpty ? .nan : params[step])
+                    out.append(StepSample(labels: groupLabels[g], value: value, dropName: accumulator.dropName))
+                }
+                return out
+            })
+        }
+    }
+
+    private func checkParameters(_ aggregate: Aggregate, _ params: [Double]) throws(EngineError) {
+        guard !params.isEmpty else { return }
+        let maximum = params.max { a, b in a.isNaN ? false : (b.isNaN ? false : a < b) } ?? .nan
+        let minimum = params.min { a, b in a.isNaN ? false : (b.isNaN ? false : a < b) } ?? .nan
+        let hasNaN = params.contains { $0.isNaN }
+        switch aggregate.op {
+        case .topk, .bottomk, .limitk:
+            if params.allSatisfy({ $0 < 1 }) { return }
+            if hasNaN { throw EngineError.execution("Parameter value is NaN") }
+            if minimum <= -9.223372036854775808e18 {
+                throw EngineError.execution("Scalar value \(GoFormat.general(minimum)) underflows int64")
+            }
+            if maximum >= 9.223372036854775807e18 {
+                throw EngineError.execution("Scalar value \(GoFormat.general(maximum)) overflows int64")
+            }
+        case .limitRatio:
+            if params.allSatisfy({ $0 == 0 }) { return }
+            if hasNaN { throw EngineError.execution("Ratio value is NaN") }
+            if maximum > 1 {
+                annotations.warn("ratio value should be between -1 and 1, got \(GoFormat.general(maximum)), capping to 1")
+            }
+            if minimum < -1 {
+                annotations.warn("ratio value should be between -1 and 1, got \(GoFormat.general(minimum)), capping to -1")
+            }
+        case .quantile:
+            if hasNaN { annotations.warn("quantile value should be between 0 and 1, got NaN") }
+            if maximum > 1 { annotations.warn("quantile value should be between 0 and 1, got \(GoFormat.general(maximum))") }
+            if minimum < 0 { annotations.warn("quantile value should be between 0 and 1, got \(GoFormat.general(minimum))") }
+        default: break
+        }
+    }
+
+    /// `topk`, `bottomk`, `limitk`, `limit_ratio` at one step: the selected input samples of each group.
+    private func selectK(
+        _ op: AggregationOperator, _ param: Double, _ samples: [StepSample], _ groups: [Int], _ groupCount: Int,
+        _ inputCount: Int
+    ) throws(EngineError) -> [StepSample] {
+        var perGroup: [[StepSample]] = Array(repeating: [], count: groupCount)
+        switch op {
+        case .limitRatio:
+            guard param != 0, !param.isNaN else { return [] }
+            let ratio = Swift.min(1, Swift.max(-1, param))
+            for (k, sample) in samples.enumerated() where RatioSampler.keeps(sample.labels, ratio: ratio) {
+                perGroup[groups[k]].append(sample)
+            }
+            return perGroup.flatMap { $0 }
+        default:
+            guard !param.isNaN else { return [] }
+            let k = Swift.min(Int64(param), Int64(inputCount))
+            guard k >= 1 else { return [] }
+            for (i, sample) in samples.enumerated() { perGroup[groups[i]].append(sample) }
+            var out: [StepSample] = []
+            for group in perGroup where !group.isEmpty {
+                switch op {
+                case .limitk:
+                    out += group.prefix(Int(k))
+                case .topk:
+                    // Highest first; NaN only when nothing else is left.
+                    let sorted = group.enumerated().sorted { a, b in
+                        Self.ranksBefore(a.element.value, b.element.value, descending: true, a.offset, b.offset)
+                    }
+                    out += sorted.prefix(Int(k)).map(\.element)
+                default:
+                    let sorted = group.enumerated().sorted { a, b in
+                        Self.ranksBefore(a.element.value, b.element.value, descending: false, a.offset, b.offset)
+                    }
+                    out += sorted.prefix(Int(k)).map(\.element)
+                }
+            }
+            return out
+        }
+    }
+
+    private static func ranksBefore(_ a: Double, _ b: Double, descending: Bool, _ ia: Int, _ ib: Int) -> Bool {
+        if a.isNaN != b.isNaN { return b.isNaN }
+        if a.isNaN || a == b { return ia < ib }
+        return descending ? a > b : a < b
+    }
+
+    private func countValues(_ aggregate: Aggregate, _ grid: Grid) throws(EngineError) -> Evaluated {
+        guard case .stringLiteral(let literal)? = aggregate.param?.unwrappingParens else {
+            throw EngineError.execution("count_values needs a string parameter")
+        }
+        guard literal.isValidUTF8, !literal.value.isEmpty else {
+            throw EngineError.execution("invalid label name \(GoFormat.quote(bytes: literal.utf8Bytes))")
+        }
+        let valueLabel = literal.value
+        let input = try evalVector(aggregate.expr, grid)
+        var grouping = Set(aggregate.grouping)
+        let without = aggregate.groupingMode == .without
+        if !without { grouping.insert(valueLabel) }
+        return .vector(try stepwise(grid, [.vector(input)]) { _, args throws(EngineError) in
+            var counts: [Labels: Int] = [:]
+            var order: [Labels] = []
+            for sample in args[0].samples {
+                let labels = sample.labels.setting(valueLabel, to: GoFormat.fixed(sample.value))
+                let key = without ? labels.removing(grouping.union([Label.metricName])) : labels.keeping(grouping)
+                if counts[key] == nil { order.append(key) }
+                counts[key, default: 0] += 1
+            }
+            return order.map { StepSample(labels: $0, value: Double(counts[$0]!), dropName: false) }
+        })
+    }
+}
+
+/// The running state of one group of a float aggregation at one step.
+struct Accumulator {
+    var value: Double
+    var kahan = 0.0
+    var mean: Double
+    var count = 1.0
+    var incrementalMean = false
+    var values: [Double] = []
+    var dropName: Bool
+    var first: Double
+
+    init(first: Double, dropName: Bool) {
+        self.value = first
+        self.mean = first
+        self.first = first
+        self.dropName = dropName
+        self.values = [first]
+        // stddev/stdvar start their sum of squares at 0 (NaN for NaN or infinite input).
+    }
+
+    mutating func add(_ f: Double, _ op: AggregationOperator, dropName: Bool) {
+        if dropName { self.dropName = true }
+        switch op {
+        case .sum:
+            (value, kahan) = KahanSum.increment(f, value, kahan)
+        case .avg:
+            count += 1
+            if !incrementalMean {
+                let (newValue, newC) = KahanSum.increment(f, value, kahan)
+                if !newValue.isInfinite {
+                    value = newValue
+                    kahan = newC
+                    return
+                }
+                incrementalMean = true
+                mean = value / (count - 1)
+                kahan /= count - 1
+            }
+            let q = (count - 1) / count
+            (mean, kahan) = KahanSum.increment(f / count, q * mean, q * kahan)
+        case .max:
+            if value < f || value.isNaN { value = f }
+        case .min:
+            if value > f || value.isNaN { value = f }
+        case .count, .group:
+            count += 1
+        case .stddev, .stdvar, .quantile:
+            values.append(f)
+        default: break
+        }
+    }
+
+    func result(_ op: AggregationOperator, param: Double) -> Double {
+        switch op {
+        case .sum: return value.isInfinite ? value : value + kahan
+        case .avg: return incrementalMean ? mean + kahan : value / count + kahan / count
+        case .count: return count
+        case .group: return 1
+        case .max, .min: return value
+        case .stddev, .stdvar:
+            // Welford's method, as Prometheus computes it.
+            var n = 1.0
+            var m = values[0]
+            var aux = values[0].isNaN || values[0].isInfinite ? Double.nan : 0
+            for f in values.dropFirst() {
+                n += 1
+                let delta = f - m
+                m += delta / n
+                aux += delta * (f - m)
+            }
+            let variance = aux / n
+            return op == .stddev ? variance.squareRoot() : variance
+        case .quantile: return Statistics.quantile(param, values)
+        default: return .nan
+        }
+    }
+}

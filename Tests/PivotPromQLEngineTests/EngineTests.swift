@@ -1,0 +1,130 @@
+import PivotModel
+import PivotPromQL
+import PivotPromQLEngine
+import PivotStorage
+import Testing
+
+/// A store with `requests_total{job="a"}` = 0, 10, 20, … every 15 s from t = 0 to 10 min.
+func counterStore() -> MemoryStore {
+    let store = MemoryStore()
+    store.add(
+        Labels(["__name__": "requests_total", "job": "a"]),
+        (0...40).map { Sample(timestamp: Int64($0) * 15_000, value: Double($0) * 10) })
+    return store
+}
+
+@Suite struct EngineTests {
+    @Test func rateOfASteadyCounterIsItsSlope() throws {
+        // 10 per 15 s is 2/3 per second; the name is dropped by rate.
+        let engine = Engine(queryable: counterStore())
+        let result = try engine.instantQuery("rate(requests_total[5m])", at: 600_000)
+        guard case .vector(let elements) = result.value else { Issue.record("not a vector"); return }
+        #expect(elements.count == 1)
+        #expect(elements.first?.labels == Labels(["job": "a"]))
+        #expect(abs((elements.first?.value ?? 0) - 2.0 / 3.0) < 1e-9)
+    }
+
+    @Test func instantSelectorsLookBackFiveMinutesAndNoFurther() throws {
+        // The last sample is at 600 s: visible at 899.999 s, gone at 900 s (window (t-5m, t]).
+        let engine = Engine(queryable: counterStore())
+        guard case .vector(let inside) = try engine.instantQuery("requests_total", at: 899_999).value,
+              case .vector(let outside) = try engine.instantQuery("requests_total", at: 900_000).value else {
+            Issue.record("not vectors")
+            return
+        }
+        #expect(inside.map(\.value) == [400])
+        #expect(outside.isEmpty)
+    }
+
+    @Test func rangeQueriesReturnSortedMatricesAtEveryStep() throws {
+        // Three steps over a two-series sum give one series with three points.
+        let store = counterStore()
+        store.add(Labels(["__name__": "requests_total", "job": "b"]), [Sample(timestamp: 0, value: 1)])
+        let engine = Engine(queryable: store)
+        let result = try engine.rangeQuery("requests_total", start: 0, end: 60_000, step: 30_000)
+        guard case .matrix(let series) = result.value else { Issue.record("not a matrix"); return }
+        #expect(series.map { $0.labels["job"] } == ["a", "b"])
+        #expect(series[0].points.map(\.timestamp) == [0, 30_000, 60_000])
+        #expect(series[1].points.count == 3)
+    }
+
+    @Test func tooManyPointsPerSeriesIsRefusedWithPrometheusMessage() {
+        // 11,001 steps exceed the resolution limit.
+        let engine = Engine(queryable: counterStore())
+        #expect(throws: EngineError(
+            .badData,
+            "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
+        ) {
+            try engine.rangeQuery("requests_total", start: 0, end: 11_001_000, step: 1_000)
+        }
+    }
+
+    @Test func queriesOverTheSampleLimitFail() {
+        // A limit of 5 samples cannot hold a 41-sample range.
+        let engine = Engine(queryable: counterStore(), options: EngineOptions(maxSamples: 5))
+        #expect(throws: EngineError(
+            .tooManySamples, "query processing would load too many samples into memory in query execution")
+        ) {
+            try engine.instantQuery("count_over_time(requests_total[20m])", at: 600_000)
+        }
+    }
+
+    @Test func aQueryPastItsTimeoutFails() {
+        // A zero timeout stops evaluation at the first check.
+        let engine = Engine(queryable: counterStore(), options: EngineOptions(timeout: .zero))
+        #expect(throws: EngineError(.timeout, "query timed out in expression evaluation")) {
+            try engine.instantQuery("requests_total", at: 600_000)
+        }
+    }
+
+    @Test func aCancelledTaskStopsItsQuery() async {
+        // Cancelling the task that runs the query fails it with `canceled`.
+        let engine = Engine(queryable: counterStore())
+        let task = Task { () throws(EngineError) -> QueryResult in
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try engine.instantQuery("requests_total", at: 600_000)
+        }
+        let result = await task.result
+        #expect(throws: EngineError(.canceled, "query was canceled in expression evaluation")) { try result.get() }
+    }
+
+    @Test func nativeHistogramsFailClearlyInsteadOfGivingWrongAnswers() async throws {
+        // A selector that reads a native histogram fails with `notSupported`.
+        let store = MemoryStore()
+        var batch = WriteBatch()
+        batch.append(labels: Labels(["__name__": "h"]), histograms: [HistogramSample(
+            timestamp: 0, schema: 0, sum: 1, zeroThreshold: 0,
+            counts: .float(count: 1, zeroCount: 0, positiveCounts: [1], negativeCounts: []),
+            positiveSpans: [BucketSpan(offset: 0, length: 1)], negativeSpans: [])])
+        let appender = store.appender()
+        _ = try appender.append(batch)
+        try await appender.commit()
+        let engine = Engine(queryable: store)
+        #expect(throws: EngineError.self) { try engine.instantQuery("h", at: 0) }
+        do {
+            _ = try engine.instantQuery("h", at: 0)
+        } catch {
+            #expect(error.code == .notSupported)
+        }
+    }
+
+    @Test func rateOfANonCounterNameAddsPrometheusInfo() throws {
+        // rate over a name without a counter suffix carries Prometheus's info text.
+        let store = MemoryStore()
+        store.add(Labels(["__name__": "foo"]), [Sample(timestamp: 0, value: 1), Sample(timestamp: 15_000, value: 2)])
+        let result = try Engine(queryable: store).instantQuery("rate(foo[1m])", at: 30_000)
+        #expect(result.annotations.infos == [
+            "PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"foo\""
+        ])
+    }
+
+    @Test func rangeVectorsCannotBeRangeQueries() {
+        // A range query of a range selector is a bad_data error, as in Prometheus.
+        let engine = Engine(queryable: counterStore())
+        #expect(throws: EngineError(
+            .badData, "invalid expression type \"range vector\" for range query, must be Scalar or instant Vector")
+        ) {
+            try engine.rangeQuery("requests_total[5m]", start: 0, end: 60_000, step: 15_000)
+        }
+    }
+}
