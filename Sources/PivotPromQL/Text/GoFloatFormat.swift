@@ -1,8 +1,8 @@
 /// Go's float formatting, so printed numbers match Prometheus's output exactly.
-enum GoFloatFormat {
+public enum GoFloatFormat {
     /// `strconv.FormatFloat(value, 'f', -1, 64)`: shortest round-trip digits, never an exponent.
     /// Infinities are `+Inf`/`-Inf`, NaN is `NaN`.
-    static func fixed(_ value: Double) -> String {
+    public static func fixed(_ value: Double) -> String {
         if let special = special(value) { return special }
         let (negative, digits, point) = shortestDigits(value)
         return (negative ? "-" : "") + renderFixed(digits: digits, point: point)
@@ -10,16 +10,29 @@ enum GoFloatFormat {
 
     /// `fmt.Sprintf("%v", value)`: shortest digits, with an exponent (`1e+06`, `1e-05`) when the
     /// decimal exponent is below -4 or at least 6, as Go's `%g` with the shortest precision.
-    static func general(_ value: Double) -> String {
+    ///
+    /// `exponentThreshold` is 6 for `%g`; 21 gives `%v`'s choice for large values.
+    public static func general(_ value: Double, exponentThreshold: Int = 6) -> String {
         if let special = special(value) { return special }
         let (negative, digits, point) = shortestDigits(value)
         let sign = negative ? "-" : ""
         if digits.isEmpty { return sign + "0" }
         let exponent = point - 1
-        if exponent < -4 || exponent >= 6 {
+        if exponent < -4 || exponent >= exponentThreshold {
             return sign + renderExponent(digits: digits, exponent: exponent)
         }
         return sign + renderFixed(digits: digits, point: point)
+    }
+
+    /// A sample value as Prometheus's HTTP API writes it (`jsonutil.MarshalValue`, the rule of Go's
+    /// `encoding/json`): `'e'` format when the magnitude is below 1e-6 or at least 1e21, `'f'`
+    /// otherwise, shortest digits; `NaN`, `+Inf`, `-Inf`.
+    public static func apiValue(_ value: Double) -> String {
+        if let special = special(value) { return special }
+        let magnitude = abs(value)
+        guard magnitude != 0, magnitude < 1e-6 || magnitude >= 1e21 else { return fixed(value) }
+        let (negative, digits, point) = shortestDigits(value)
+        return (negative ? "-" : "") + renderExponent(digits: digits, exponent: point - 1)
     }
 
     /// `fmt.Sprintf("%f", value)` for values that are integers (and for infinities and NaN).

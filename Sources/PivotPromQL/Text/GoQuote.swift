@@ -1,11 +1,11 @@
 /// Go's quoting rules (`strconv.Quote`, `%q`, `%#U`), so that printed queries and error messages match
 /// Prometheus's byte for byte.
-enum GoQuote {
+public enum GoQuote {
     /// `strconv.Quote`: double quotes, Go escapes, non-printable runes and invalid bytes escaped.
-    static func quote(_ text: String) -> String { quote(bytes: Array(text.utf8)) }
+    public static func quote(_ text: String) -> String { quote(bytes: Array(text.utf8)) }
 
     /// `strconv.Quote` of arbitrary bytes (invalid UTF-8 comes out as `\xNN`).
-    static func quote(bytes: [UInt8], quote mark: Unicode.Scalar = "\"") -> String {
+    public static func quote(bytes: [UInt8], quote mark: Unicode.Scalar = "\"") -> String {
         var out = String(mark)
         var index = 0
         while index < bytes.count {

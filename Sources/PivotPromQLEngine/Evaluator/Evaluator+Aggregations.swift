@@ -68,24 +68,24 @@ extension Evaluator {
             if params.allSatisfy({ $0 < 1 }) { return }
             if hasNaN { throw EngineError.execution("Parameter value is NaN") }
             if minimum <= -9.223372036854775808e18 {
-                throw EngineError.execution("Scalar value \(GoFormat.general(minimum)) underflows int64")
+                throw EngineError.execution("Scalar value \(GoFloatFormat.general(minimum)) underflows int64")
             }
             if maximum >= 9.223372036854775807e18 {
-                throw EngineError.execution("Scalar value \(GoFormat.general(maximum)) overflows int64")
+                throw EngineError.execution("Scalar value \(GoFloatFormat.general(maximum)) overflows int64")
             }
         case .limitRatio:
             if params.allSatisfy({ $0 == 0 }) { return }
             if hasNaN { throw EngineError.execution("Ratio value is NaN") }
             if maximum > 1 {
-                annotations.warn("ratio value should be between -1 and 1, got \(GoFormat.general(maximum)), capping to 1")
+                annotations.warn("ratio value should be between -1 and 1, got \(GoFloatFormat.general(maximum)), capping to 1")
             }
             if minimum < -1 {
-                annotations.warn("ratio value should be between -1 and 1, got \(GoFormat.general(minimum)), capping to -1")
+                annotations.warn("ratio value should be between -1 and 1, got \(GoFloatFormat.general(minimum)), capping to -1")
             }
         case .quantile:
             if hasNaN { annotations.warn("quantile value should be between 0 and 1, got NaN") }
-            if maximum > 1 { annotations.warn("quantile value should be between 0 and 1, got \(GoFormat.general(maximum))") }
-            if minimum < 0 { annotations.warn("quantile value should be between 0 and 1, got \(GoFormat.general(minimum))") }
+            if maximum > 1 { annotations.warn("quantile value should be between 0 and 1, got \(GoFloatFormat.general(maximum))") }
+            if minimum < 0 { annotations.warn("quantile value should be between 0 and 1, got \(GoFloatFormat.general(minimum))") }
         default: break
         }
     }
@@ -142,7 +142,7 @@ extension Evaluator {
             throw EngineError.execution("count_values needs a string parameter")
         }
         guard literal.isValidUTF8, !literal.value.isEmpty else {
-            throw EngineError.execution("invalid label name \(GoFormat.quote(bytes: literal.utf8Bytes))")
+            throw EngineError.execution("invalid label name \(GoQuote.quote(bytes: literal.utf8Bytes))")
         }
         let valueLabel = literal.value
         let input = try evalVector(aggregate.expr, grid)
@@ -153,7 +153,7 @@ extension Evaluator {
             var counts: [Labels: Int] = [:]
             var order: [Labels] = []
             for sample in args[0].samples {
-                let labels = sample.labels.setting(valueLabel, to: GoFormat.fixed(sample.value))
+                let labels = sample.labels.setting(valueLabel, to: GoFloatFormat.fixed(sample.value))
                 let key = without ? labels.removing(grouping.union([Label.metricName])) : labels.keeping(grouping)
                 if counts[key] == nil { order.append(key) }
                 counts[key, default: 0] += 1

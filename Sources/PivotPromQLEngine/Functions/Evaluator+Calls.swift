@@ -103,7 +103,7 @@ extension Evaluator {
             if checksCounter {
                 let metric = series.labels.metricName
                 if !metric.isEmpty && !["_total", "_sum", "_count", "_bucket"].contains(where: { metric.hasSuffix($0) }) {
-                    local.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(GoFormat.quote(bytes: Array(metric.utf8)))")
+                    local.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(GoQuote.quote(bytes: Array(metric.utf8)))")
                 }
             }
         }

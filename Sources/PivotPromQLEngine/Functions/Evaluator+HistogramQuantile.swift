@@ -1,3 +1,4 @@
+import PivotPromQL
 import Foundation
 import PivotModel
 
@@ -16,8 +17,8 @@ extension Evaluator {
             let le = sample.labels["le"]
             guard let bound = Self.parseGoFloat(le) else {
                 let name = delayedNameRemoval ? sample.labels.metricName : ""
-                annotations.warn("bucket label \"le\" is missing or has a malformed value of \(GoFormat.quote(bytes: Array(le.utf8)))"
-                    + (name.isEmpty ? "" : " for metric name \(GoFormat.quote(bytes: Array(name.utf8)))"))
+                annotations.warn("bucket label \"le\" is missing or has a malformed value of \(GoQuote.quote(bytes: Array(le.utf8)))"
+                    + (name.isEmpty ? "" : " for metric name \(GoQuote.quote(bytes: Array(name.utf8)))"))
                 continue
             }
             let key = sample.labels.removing(["le"])
@@ -33,14 +34,14 @@ extension Evaluator {
 
     func histogramQuantile(_ q: Double, _ samples: [StepSample], _ ts: Int64) -> [StepSample] {
         if q.isNaN || q < 0 || q > 1 {
-            annotations.warn("quantile value should be between 0 and 1, got \(GoFormat.general(q))")
+            annotations.warn("quantile value should be between 0 and 1, got \(GoFloatFormat.general(q))")
         }
         return bucketGroups(samples).map { group in
             let (value, forcedMonotonic) = Self.bucketQuantile(q, group.buckets)
             if forcedMonotonic {
                 let name = delayedNameRemoval ? group.labels.metricName : ""
                 annotations.info("input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)"
-                    + (name.isEmpty ? "" : " for metric name \(GoFormat.quote(bytes: Array(name.utf8)))"))
+                    + (name.isEmpty ? "" : " for metric name \(GoQuote.quote(bytes: Array(name.utf8)))"))
             }
             let labels = delayedNameRemoval ? group.labels : group.labels.droppingMetricName
             return StepSample(labels: labels, value: value, dropName: true)

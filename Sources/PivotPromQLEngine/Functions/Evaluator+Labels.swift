@@ -9,7 +9,7 @@ extension Evaluator {
             throw EngineError.execution("expected a string argument")
         }
         guard literal.isValidUTF8 else {
-            throw EngineError.execution("invalid UTF-8 in string argument \(GoFormat.quote(bytes: literal.utf8Bytes))")
+            throw EngineError.execution("invalid UTF-8 in string argument \(GoQuote.quote(bytes: literal.utf8Bytes))")
         }
         return literal.value
     }

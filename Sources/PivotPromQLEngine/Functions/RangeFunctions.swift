@@ -1,3 +1,4 @@
+import PivotPromQL
 import Foundation
 
 /// The data a range-vector function sees at one step: the window's points and its bounds.
@@ -53,7 +54,7 @@ enum RangeFunctions {
             guard !input.points.isEmpty else { return nil }
             let q = input.scalars[0]
             if q.isNaN || q < 0 || q > 1 {
-                input.annotate(.warning, "quantile value should be between 0 and 1, got \(GoFormat.general(q))")
+                input.annotate(.warning, "quantile value should be between 0 and 1, got \(GoFloatFormat.general(q))")
             }
             return Statistics.quantile(q, input.points.map(\.value))
         },
