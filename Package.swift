@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "PivotHTTP",
             dependencies: [
-                "PivotIngest", "PivotRemoteWrite", "PivotStorage",
+                "PivotIngest", "PivotRemoteWrite", "PivotStorage", "PivotPromQL", "PivotPromQLEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,0 +1,214 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+import Hummingbird
+import PivotModel
+import PivotPromQL
+import PivotPromQLEngine
+import PivotStorage
+
+/// The Prometheus query API: `/api/v1/query`, `query_range`, `query_exemplars`, `format_query`,
+/// `parse_query`, plus the empty `rules` and `alerts` Grafana asks for. GET and POST form.
+public struct QueryRoutes: Sendable {
+    public var backend: BackendSlot
+    public var limits: QueryLimits
+    private let gate: QueryGate
+    /// The clock for a missing `time` parameter, in milliseconds (tests inject a fixed one).
+    public var now: @Sendable () -> Int64
+
+    public init(backend: BackendSlot, limits: QueryLimits = QueryLimits(), now: @escaping @Sendable () -> Int64 = QueryRoutes.wallClock) {
+        self.backend = backend
+        self.limits = limits
+        self.now = now
+        gate = QueryGate(limit: limits.maxConcurrency)
+    }
+
+    /// The system's wall clock in milliseconds since the Unix epoch.
+    public static let wallClock: @Sendable () -> Int64 = {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        let routes = self
+        for method in [HTTPRequest.Method.get, .post] {
+            router.on("/api/v1/query", method: method) { request, _ in await routes.respond(request, routes.instant) }
+            router.on("/api/v1/query_range", method: method) { request, _ in await routes.respond(request, routes.range) }
+            router.on("/api/v1/query_exemplars", method: method) { request, _ in await routes.respond(request, routes.exemplars) }
+            router.on("/api/v1/format_query", method: method) { request, _ in await routes.respond(request, routes.format) }
+            router.on("/api/v1/parse_query", method: method) { request, _ in await routes.respond(request, routes.parseQuery) }
+        }
+        router.get("/api/v1/rules") { _, _ in apiSuccess(data: "{\"groups\":[]}") }
+        router.get("/api/v1/alerts") { _, _ in apiSuccess(data: "{\"alerts\":[]}") }
+    }
+
+    func respond(_ request: Request, _ body: @escaping @Sendable (APIParameters, Backend) async throws(APIError) -> Response) async -> Response {
+        guard let backend = backend.current else {
+            return APIError(.unavailable, "storage is not ready yet").response
+        }
+        do {
+            let parameters = try await APIParameters.from(request)
+            return try await body(parameters, backend)
+        } catch let error as APIError {
+            return error.response
+        } catch {
+            return APIError(.badData, "cannot read the request: \(error)").response
+        }
+    }
+
+    // MARK: Endpoints
+
+    func instant(_ parameters: APIParameters, _ backend: Backend) async throws(APIError) -> Response {
+        let query = parameters.first("query") ?? ""
+        let time = try APITime.parameter(parameters, "time", default: now())
+        let engine = try makeEngine(parameters, backend)
+        let result = try await evaluate { () throws(EngineError) in try engine.instantQuery(query, at: time) }
+        return success(result)
+    }
+
+    func range(_ parameters: APIParameters, _ backend: Backend) async throws(APIError) -> Response {
+        let query = parameters.first("query") ?? ""
+        guard parameters.first("start") != nil else { throw APIError(.badData, "invalid parameter \"start\": missing") }
+        guard parameters.first("end") != nil else { throw APIError(.badData, "invalid parameter \"end\": missing") }
+        let start = try APITime.parameter(parameters, "start", default: 0)
+        let end = try APITime.parameter(parameters, "end", default: 0)
+        guard end >= start else { throw APIError(.badData, "invalid parameter \"end\": end timestamp must not be before start time") }
+        guard let stepText = parameters.first("step") else { throw APIError(.badData, "invalid parameter \"step\": missing") }
+        let step = try Self.duration(stepText, parameter: "step")
+        guard step > 0 else {
+            throw APIError(.badData, "invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer")
+        }
+        guard (end - start) / step < 11_000 else {
+            throw APIError(.badData, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
+        }
+        let engine = try makeEngine(parameters, backend)
+        let result = try await evaluate { () throws(EngineError) in try engine.rangeQuery(query, start: start, end: end, step: step) }
+        return success(result)
+    }
+
+    func exemplars(_ parameters: APIParameters, _ backend: Backend) async throws(APIError) -> Response {
+        let query = parameters.first("query") ?? ""
+        let start = try APITime.parameter(parameters, "start", default: APITime.minTime)
+        let end = try APITime.parameter(parameters, "end", default: APITime.maxTime)
+        guard end >= start else { throw APIError(.badData, "invalid parameter \"end\": end timestamp must not be before start time") }
+        let expr: Expr
+        do {
+            expr = try parseExpr(query, options: ParserOptions.allFeatures)
+        } catch {
+            throw APIError(.badData, "invalid parameter \"query\": \(error)")
+        }
+        var matcherSets: [[LabelMatcher]] = []
+        expr.walk { node in
+            if case .vectorSelector(let selector) = node { matcherSets.append(selector.matchers) }
+            if case .matrixSelector(let matrix) = node { matcherSets.append(matrix.vectorSelector.matchers) }
+        }
+        guard !matcherSets.isEmpty else { return apiSuccess(data: "[]") }
+        let found: [SeriesExemplars]
+        do {
+            found = try backend.exemplars.exemplars(matcherSets, mint: start, maxt: end)
+        } catch {
+            throw APIError(.execution, error.message)
+        }
+        let items = found.map { series in
+            let exemplars = series.exemplars.map { exemplar in
+                "{\"labels\":" + QueryResultJSON.labels(exemplar.labels)
+                    + ",\"value\":\"" + GoFloatFormat.apiValue(exemplar.value)
+                    + "\",\"timestamp\":" + QueryResultJSON.timestamp(exemplar.timestamp) + "}"
+            }
+            return "{\"seriesLabels\":" + QueryResultJSON.labels(series.seriesLabels)
+                + ",\"exemplars\":[" + exemplars.joined(separator: ",") + "]}"
+        }
+        return apiSuccess(data: "[" + items.joined(separator: ",") + "]")
+    }
+
+    func format(_ parameters: APIParameters, _ backend: Backend) async throws(APIError) -> Response {
+        let query = parameters.first("query") ?? ""
+        do {
+            let expr = try parseExpr(query, options: ParserOptions.allFeatures)
+            return apiSuccess(data: JSONString.quote(expr.prettyPrinted()))
+        } catch {
+            throw APIError(.badData, "invalid parameter \"query\": \(error)")
+        }
+    }
+
+    func parseQuery(_ parameters: APIParameters, _ backend: Backend) async throws(APIError) -> Response {
+        let query = parameters.first("query") ?? ""
+        do {
+            let expr = try parseExpr(query, options: ParserOptions.allFeatures)
+            return apiSuccess(data: ExprJSON.encode(expr))
+        } catch {
+            throw APIError(.badData, "invalid parameter \"query\": \(error)")
+        }
+    }
+
+    // MARK: Evaluation
+
+    func makeEngine(_ parameters: APIParameters, _ backend: Backend) throws(APIError) -> Engine {
+        var options = EngineOptions()
+        options.maxSamples = limits.maxSamples
+        options.lookbackDelta = limits.lookbackDeltaMilliseconds
+        var timeout = limits.timeoutMilliseconds
+        if let text = parameters.first("timeout"), !text.isEmpty {
+            timeout = min(timeout, try Self.duration(text, parameter: "timeout"))
+        }
+        options.timeout = .milliseconds(timeout)
+        return Engine(queryable: backend.queryable, options: options)
+    }
+
+    /// Runs a query off the server's event loops, at most `maxConcurrency` at a time.
+    func evaluate(_ body: @escaping @Sendable () throws(EngineError) -> QueryResult) async throws(APIError) -> QueryResult {
+        let outcome: Result<QueryResult, EngineError>
+        do {
+            outcome = try await gate.run {
+                await withCheckedContinuation { continuation in
+                    DispatchQueue.global().async {
+                        do throws(EngineError) {
+                            continuation.resume(returning: .success(try body()))
+                        } catch {
+                            continuation.resume(returning: .failure(error))
+                        }
+                    }
+                }
+            }
+        } catch {
+            throw APIError(.internal, "\(error)")
+        }
+        switch outcome {
+        case .success(let result): return result
+        case .failure(let error): throw Self.apiError(error)
+        }
+    }
+
+    static func apiError(_ error: EngineError) -> APIError {
+        switch error.code {
+        case .badData, .notSupported: APIError(.badData, error.message)
+        case .timeout: APIError(.timeout, error.message)
+        case .canceled: APIError(.canceled, error.message)
+        case .storage: APIError(.internal, error.message)
+        default: APIError(.execution, error.message)
+        }
+    }
+
+    func success(_ result: QueryResult) -> Response {
+        apiSuccess(
+            data: QueryResultJSON.data(result.value),
+            warnings: result.annotations.warnings, infos: result.annotations.infos)
+    }
+
+    /// A duration parameter: float seconds or Prometheus duration syntax, in milliseconds.
+    static func duration(_ text: String, parameter: String) throws(APIError) -> Int64 {
+        if let seconds = Double(text) {
+            guard seconds.isFinite, abs(seconds) < 9e15 else {
+                throw APIError(.badData, "invalid parameter \"\(parameter)\": cannot parse \"\(text)\" to a valid duration. It overflows int64")
+            }
+            return Int64((seconds * 1000).rounded())
+        }
+        do {
+            return try PrometheusDuration.milliseconds(text)
+        } catch {
+            throw APIError(.badData, "invalid parameter \"\(parameter)\": cannot parse \"\(text)\" to a valid duration")
+        }
+    }
+}
