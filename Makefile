@@ -7,7 +7,7 @@ BUILD_DEBS   := pkg-config libsnappy-dev libsqlite3-dev libprotobuf-c-dev
 # Debian packages the tests and benchmarks drive as real peers.
 TEST_DEBS    := prometheus prometheus-node-exporter
 BENCH_DEBS   := prometheus victoria-metrics
-REVISION_H   := Sources/CPivotBuildInfo/revision.h
+REVISION_H   := Sources/CPivotSupport/revision.h
 
 .PHONY: run build build-debug test deps test-deps bench-deps revision bench clean help
 
@@ -53,6 +53,22 @@ run: build
 
 test: test-deps build-debug
 	$(SWIFT) test --skip-build --parallel
+
+# The peer benchmark (../shared/bench): Pivot as a third peer next to Prometheus and VictoriaMetrics,
+# started fresh for each repetition. Knobs: SERIES ROUNDS CONC REPS (see ../shared/bench/README.md).
+BENCH_DIR    ?= ../shared/bench
+BENCH_WORK   ?= $(CURDIR)/.build-bench
+SERIES       ?= 10000
+ROUNDS       ?= 120
+CONC         ?= 4
+REPS         ?= 3
+
+bench: bench-deps build
+	@mkdir -p $(BENCH_WORK)
+	@printf '[{"name": "pivot", "cmd": ["%s", "serve", "--web.listen-address=127.0.0.1:{port}", "--otlp.http-listen-address=", "--otlp.grpc-listen-address=", "--storage.path={dir}"], "write_path": "/api/v1/write", "query_base": "", "ready_path": "/-/ready", "flush": [], "snapshot": null}]\n' \
+	  "$(CURDIR)/.build/release/pivot" > $(BENCH_WORK)/pivot-peer.json
+	BENCH_WORK=$(BENCH_WORK) PEER_SPEC=$(BENCH_WORK)/pivot-peer.json PEERS=victoria-metrics,pivot,prometheus \
+	  SERIES=$(SERIES) ROUNDS=$(ROUNDS) CONC=$(CONC) REPS=$(REPS) bash $(BENCH_DIR)/run_peers.sh | tee $(BENCH_WORK)/last.md
 
 clean:
 	rm -rf .build

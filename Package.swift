@@ -34,7 +34,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "PivotRegex", swiftSettings: swiftSettings),
         .target(name: "PivotModel", dependencies: ["PivotRegex"], swiftSettings: swiftSettings),
-        .target(name: "CPivotBuildInfo"),
+        .target(name: "CPivotSupport"),
         .target(name: "PivotSQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
 
         // L1
@@ -46,6 +46,16 @@ let package = Package(
 
         .target(name: "PivotPromQLEngine", dependencies: ["PivotPromQL", "PivotStorage", "PivotModel", "PivotRegex"], swiftSettings: swiftSettings),
         .target(name: "PivotPromQLTesting", dependencies: ["PivotPromQLEngine", "PivotPromQL", "PivotStorage", "PivotModel"], swiftSettings: swiftSettings),
+
+        // L2
+        .target(
+            name: "PivotMetricStore",
+            dependencies: [
+                "PivotStorage", "PivotSQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings),
 
         // L3
         .target(
@@ -72,7 +82,7 @@ let package = Package(
         .target(
             name: "PivotCLI",
             dependencies: [
-                "PivotHTTP", "PivotIngest", "PivotPromQL", "CPivotBuildInfo",
+                "PivotHTTP", "PivotIngest", "PivotPromQL", "PivotMetricStore", "PivotRemoteWrite", "CPivotSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,7 +91,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
-        .executableTarget(name: "pivot", dependencies: ["PivotCLI"], swiftSettings: swiftSettings),
+        .executableTarget(name: "pivot", dependencies: ["PivotCLI", "CPivotSupport"], swiftSettings: swiftSettings),
 
         // Tests: one target per source target, plus end-to-end tests against the built binary.
         .testTarget(name: "PivotRegexTests", dependencies: ["PivotRegex"], swiftSettings: swiftSettings),
@@ -90,6 +100,7 @@ let package = Package(
         .testTarget(name: "PivotPromQLTests", dependencies: ["PivotPromQL", "PivotModel"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotRemoteWriteTests", dependencies: ["PivotRemoteWrite"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotPromQLEngineTests", dependencies: ["PivotPromQLEngine", "PivotPromQLTesting", "PivotPromQL", "PivotStorage", "PivotModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotMetricStoreTests", dependencies: ["PivotMetricStore"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotStorageTests", dependencies: ["PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotIngestTests", dependencies: ["PivotIngest"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotHTTPTests", dependencies: ["PivotHTTP", "PivotRemoteWrite", "PivotStorage", "PivotIngest", .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: swiftSettings),
@@ -101,6 +112,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "PivotEndToEndTests", dependencies: ["PivotModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotEndToEndTests", dependencies: ["PivotModel", "PivotRemoteWrite", "PivotMetricStore", "PivotStorage"], swiftSettings: swiftSettings),
     ]
 )

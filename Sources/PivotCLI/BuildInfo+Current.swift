@@ -1,4 +1,4 @@
-import CPivotBuildInfo
+import CPivotSupport
 import PivotHTTP
 
 extension BuildInfo {

@@ -1,5 +1,8 @@
 import ArgumentParser
+import PivotHTTP
+import PivotMetricStore
 import PivotModel
+import PivotRemoteWrite
 
 /// `pivot serve`: runs the server. Also the default when no subcommand is given.
 struct ServeCommand: AsyncParsableCommand {
@@ -14,7 +17,13 @@ struct ServeCommand: AsyncParsableCommand {
     /// Every flag name, for environment overrides.
     static let flagNames = [
         "web.listen-address", "otlp.http-listen-address", "otlp.grpc-listen-address",
-        "storage.path", "storage.retention", "log.level", "log.format",
+        "storage.path", "storage.retention", "storage.wal-fsync", "storage.out-of-order-time-window",
+        "remote-write.max-compressed-body-bytes", "remote-write.max-decompressed-body-bytes",
+        "remote-write.max-series-per-request", "remote-write.max-labels-per-series",
+        "remote-write.max-label-name-length", "remote-write.max-label-value-length",
+        "remote-write.max-exemplar-label-set-length",
+        "query.timeout", "query.max-samples", "query.max-concurrency", "query.lookback-delta",
+        "log.level", "log.format",
     ]
 
     @Option(name: .customLong("web.listen-address"),
@@ -36,6 +45,48 @@ struct ServeCommand: AsyncParsableCommand {
             help: "How long samples, exemplars and spans are kept (Prometheus duration: 15d, 12h, 1w).")
     var storageRetention = "15d"
 
+    @Option(name: .customLong("storage.wal-fsync"),
+            help: "When the write-ahead log is fsynced: 'always' (before every acknowledgement, survives power loss), a duration such as 1s (in the background; an acknowledged write survives a crash of the process), or 'never'.")
+    var storageWALFsync = "1s"
+
+    @Option(name: .customLong("storage.out-of-order-time-window"),
+            help: "How far behind a series' newest sample a sample may arrive and still be stored (0 refuses older samples, as Prometheus does).")
+    var storageOutOfOrderTimeWindow = "0s"
+
+    @Option(name: .customLong("remote-write.max-compressed-body-bytes"), help: "Largest snappy-compressed remote-write body (413 past it).")
+    var remoteWriteMaxCompressedBodyBytes = RemoteWriteLimits.default.maxCompressedBodyBytes
+
+    @Option(name: .customLong("remote-write.max-decompressed-body-bytes"), help: "Largest decompressed remote-write body (413 past it).")
+    var remoteWriteMaxDecompressedBodyBytes = RemoteWriteLimits.default.maxDecompressedBodyBytes
+
+    @Option(name: .customLong("remote-write.max-series-per-request"), help: "Most series in one remote-write request.")
+    var remoteWriteMaxSeriesPerRequest = RemoteWriteLimits.default.maxSeriesPerRequest
+
+    @Option(name: .customLong("remote-write.max-labels-per-series"), help: "Most labels of one series.")
+    var remoteWriteMaxLabelsPerSeries = RemoteWriteLimits.default.maxLabelsPerSeries
+
+    @Option(name: .customLong("remote-write.max-label-name-length"), help: "Longest label name, in bytes.")
+    var remoteWriteMaxLabelNameLength = RemoteWriteLimits.default.maxLabelNameLength
+
+    @Option(name: .customLong("remote-write.max-label-value-length"), help: "Longest label value, in bytes.")
+    var remoteWriteMaxLabelValueLength = RemoteWriteLimits.default.maxLabelValueLength
+
+    @Option(name: .customLong("remote-write.max-exemplar-label-set-length"),
+            help: "Longest exemplar label set (names and values, in characters); longer exemplars are dropped and counted.")
+    var remoteWriteMaxExemplarLabelSetLength = RemoteWriteLimits.default.maxExemplarLabelSetLength
+
+    @Option(name: .customLong("query.timeout"), help: "Longest a query may run.")
+    var queryTimeout = "2m"
+
+    @Option(name: .customLong("query.max-samples"), help: "Most samples one query may load into memory.")
+    var queryMaxSamples = 50_000_000
+
+    @Option(name: .customLong("query.max-concurrency"), help: "Queries evaluated at once; more wait.")
+    var queryMaxConcurrency = 20
+
+    @Option(name: .customLong("query.lookback-delta"), help: "How far back a selector looks for a series' latest sample.")
+    var queryLookbackDelta = "5m"
+
     @Option(name: .customLong("log.level"), help: "Only log messages of this level or above: debug, info, warn, error.")
     var logLevel = "info"
 
@@ -51,15 +102,35 @@ struct ServeCommand: AsyncParsableCommand {
             guard let format = LogConfiguration.Format(rawValue: name) else { throw .init("must be logfmt or json") }
             return format
         }
-        let configuration = ServeConfiguration(
+        var configuration = ServeConfiguration(
             webListenAddress: try ServeConfiguration.listenAddress("web.listen-address", webListenAddress),
             otlpHTTPListenAddress: try ServeConfiguration.optionalListenAddress("otlp.http-listen-address", otlpHTTPListenAddress),
             otlpGRPCListenAddress: try ServeConfiguration.optionalListenAddress("otlp.grpc-listen-address", otlpGRPCListenAddress),
             storagePath: storagePath,
             retentionMilliseconds: try ServeConfiguration.positiveDuration("storage.retention", storageRetention),
             log: LogConfiguration(level: level, format: format))
+        configuration.walSync = try ServeConfiguration.walSync("storage.wal-fsync", storageWALFsync)
+        configuration.outOfOrderTimeWindowMilliseconds = try ServeConfiguration.duration(
+            "storage.out-of-order-time-window", storageOutOfOrderTimeWindow)
+        configuration.remoteWriteLimits = RemoteWriteLimits(
+            maxCompressedBodyBytes: try Self.positive("remote-write.max-compressed-body-bytes", remoteWriteMaxCompressedBodyBytes),
+            maxDecompressedBodyBytes: try Self.positive("remote-write.max-decompressed-body-bytes", remoteWriteMaxDecompressedBodyBytes),
+            maxSeriesPerRequest: try Self.positive("remote-write.max-series-per-request", remoteWriteMaxSeriesPerRequest),
+            maxLabelsPerSeries: try Self.positive("remote-write.max-labels-per-series", remoteWriteMaxLabelsPerSeries),
+            maxLabelNameLength: try Self.positive("remote-write.max-label-name-length", remoteWriteMaxLabelNameLength),
+            maxLabelValueLength: try Self.positive("remote-write.max-label-value-length", remoteWriteMaxLabelValueLength),
+            maxExemplarLabelSetLength: try Self.positive("remote-write.max-exemplar-label-set-length", remoteWriteMaxExemplarLabelSetLength))
+        configuration.queryLimits.timeoutMilliseconds = try ServeConfiguration.positiveDuration("query.timeout", queryTimeout)
+        configuration.queryLimits.maxSamples = try Self.positive("query.max-samples", queryMaxSamples)
+        configuration.queryLimits.maxConcurrency = try Self.positive("query.max-concurrency", queryMaxConcurrency)
+        configuration.queryLimits.lookbackDeltaMilliseconds = try ServeConfiguration.positiveDuration("query.lookback-delta", queryLookbackDelta)
         try ServeConfiguration.prepareStorageDirectory(storagePath)
         return configuration
+    }
+
+    static func positive(_ flag: String, _ value: Int) throws(ConfigurationError) -> Int {
+        guard value > 0 else { throw ConfigurationError(flag: flag, value: String(value), message: "must be greater than 0") }
+        return value
     }
 
     func run() async throws {

@@ -1,4 +1,7 @@
+import PivotHTTP
+import PivotMetricStore
 import PivotModel
+import PivotRemoteWrite
 
 #if canImport(Glibc)
 import Glibc
@@ -17,6 +20,12 @@ public struct ServeConfiguration: Sendable {
     /// How long samples, exemplars and spans are kept, in milliseconds. Default 15 days.
     public var retentionMilliseconds: Int64
     public var log: LogConfiguration
+    /// When the write-ahead log is fsynced. Default every 1 s in the background.
+    public var walSync: WALSyncPolicy = .interval(.seconds(1))
+    /// Out-of-order acceptance window in milliseconds. Default 0.
+    public var outOfOrderTimeWindowMilliseconds: Int64 = 0
+    public var remoteWriteLimits = RemoteWriteLimits.default
+    public var queryLimits = QueryLimits()
 
     public init(
         webListenAddress: ListenAddress = ListenAddress(host: "0.0.0.0", port: 9090),
@@ -69,6 +78,22 @@ extension ServeConfiguration {
         let ms = try duration(flag, text)
         guard ms > 0 else { throw ConfigurationError(flag: flag, value: text, message: "must be greater than 0") }
         return ms
+    }
+
+    /// `always`, `never`, or a Prometheus duration for a background fsync interval.
+    static func walSync(_ flag: String, _ text: String) throws(ConfigurationError) -> WALSyncPolicy {
+        switch text {
+        case "always": return .always
+        case "never": return .never
+        default:
+            do throws(PrometheusDuration.ParseError) {
+                let ms = try PrometheusDuration.milliseconds(text)
+                guard ms > 0 else { return .always }
+                return .interval(.milliseconds(ms))
+            } catch {
+                throw ConfigurationError(flag: flag, value: text, message: "must be always, never or a duration such as 1s")
+            }
+        }
     }
 
     /// Creates the storage directory if needed and checks that it is writable.

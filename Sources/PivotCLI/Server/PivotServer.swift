@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import Metrics
 import PivotHTTP
+import PivotPromQL
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
@@ -32,12 +33,16 @@ struct PivotServer {
         let operations = OperationsRoutes(
             buildInfo: buildInfo, readiness: readiness, metrics: PrometheusExposition(registry: registry))
 
+        let backend = BackendSlot()
         let webRouter = Router()
         webRouter.add(middleware: RequestMetricsMiddleware())
         operations.register(on: webRouter)
+        RemoteWriteRoutes(backend: backend, limits: configuration.remoteWriteLimits).register(on: webRouter)
+        SeriesRoutes(backend: backend, parseSelector: { text in try parseMetricSelector(text) }).register(on: webRouter)
+        QueryRoutes(backend: backend, limits: configuration.queryLimits).register(on: webRouter)
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: StorageService(configuration: configuration, readiness: readiness, logger: logger)),
+            .init(service: StorageService(configuration: configuration, readiness: readiness, backend: backend, logger: logger)),
             .init(service: ListenerService(
                 flag: "web.listen-address", address: configuration.webListenAddress, router: webRouter, logger: logger)),
         ]

@@ -8,7 +8,7 @@
 #ifndef PIVOT_BUILD_DATE
 #define PIVOT_BUILD_DATE "unknown"
 #endif
-#include "pivot_build_info.h"
+#include "pivot_support.h"
 
 const char *pivot_build_revision(void) { return PIVOT_REVISION; }
 const char *pivot_build_date(void) { return PIVOT_BUILD_DATE; }

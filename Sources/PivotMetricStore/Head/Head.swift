@@ -1,0 +1,43 @@
+import Synchronization
+import PivotModel
+
+/// The in-memory part of the store: every series, sharded by label hash so that concurrent appenders
+/// mostly take different locks.
+final class Head: Sendable {
+    let shards: [HeadShard]
+
+    init() {
+        shards = (0..<HeadShard.shardCount).map { HeadShard(index: $0) }
+    }
+
+    @inline(__always)
+    func shard(of id: SeriesID) -> HeadShard { shards[HeadShard.shard(of: id)] }
+
+    /// Calls `body` under each shard's lock with the series among `ids` that exist, grouped by shard
+    /// (each lock taken once).
+    func forEachSeries(_ ids: [SeriesID], _ body: (MemSeries) -> Void) {
+        var byShard = [[SeriesID]](repeating: [], count: HeadShard.shardCount)
+        for id in ids { byShard[HeadShard.shard(of: id)].append(id) }
+        for (index, shardIDs) in byShard.enumerated() where !shardIDs.isEmpty {
+            shards[index].state.withLock { state in
+                for id in shardIDs {
+                    if let series = state.series(id) { body(series) }
+                }
+            }
+        }
+    }
+
+    /// Calls `body` under each shard's lock with every series.
+    func forEachSeries(_ body: (MemSeries) -> Void) {
+        for shard in shards {
+            shard.state.withLock { state in
+                for case let series? in state.slots { body(series) }
+            }
+        }
+    }
+
+    /// Number of series.
+    var seriesCount: Int {
+        shards.reduce(0) { total, shard in total + shard.state.withLock { $0.liveCount } }
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import PivotModel
+import PivotSQLite
+
+/// The writing connection to `metrics.sqlite` and its statements. Used from one place at a time:
+/// during recovery by the opener, afterwards only on `DatabaseWorker`'s queue.
+final class MetricDatabase: @unchecked Sendable {
+    let connection: SQLiteDatabase
+    private var statements: [String: SQLiteStatement] = [:]
+
+    /// Opens (creating when missing) the database. `pageSize` applies only to a new file: SQLite
+    /// fixes the page size when the first page is written, and WAL mode cannot change it later.
+    init(path: String, cacheKiB: Int, pageSize: Int) throws(SQLiteError) {
+        if !FileManager.default.fileExists(atPath: path) {
+            var creation = SQLiteOptions()
+            creation.journalMode = .delete
+            let fresh = try SQLiteDatabase(path: path, options: creation)
+            try fresh.execute("PRAGMA page_size = \(pageSize); VACUUM")
+            fresh.close()
+        }
+        var options = SQLiteOptions()
+        options.cacheSizeKiB = cacheKiB
+        options.enforceForeignKeys = false
+        connection = try SQLiteDatabase(path: path, options: options)
+    }
+
+    func close() {
+        statements = [:]
+        connection.close()
+    }
+
+    /// A cached prepared statement, reset and with cleared bindings.
+    func statement(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        if let statement = statements[sql] {
+            statement.reset()
+            statement.clearBindings()
+            return statement
+        }
+        let statement = try connection.prepare(sql)
+        statements[sql] = statement
+        return statement
+    }
+
+    // MARK: Facts
+
+    func fact(_ key: String) throws(SQLiteError) -> Int64? {
+        let statement = try statement("SELECT value FROM store_facts WHERE key = ?1")
+        try statement.bind(key, at: 1)
+        defer { statement.reset() }
+        return try statement.step() ? statement.int64(at: 0) : nil
+    }
+
+    func setFact(_ key: String, _ value: Int64) throws(SQLiteError) {
+        let statement = try statement("INSERT OR REPLACE INTO store_facts (key, value) VALUES (?1, ?2)")
+        try statement.bind(key, at: 1)
+        try statement.bind(value, at: 2)
+        try statement.run()
+    }
+
+    // MARK: Loading
+
+    /// Every series: id and label encoding.
+    func loadSeries(_ body: (SeriesID, [UInt8]) -> Void) throws(SQLiteError) {
+        let statement = try statement("SELECT id, labels FROM series")
+        defer { statement.reset() }
+        while try statement.step() {
+            guard let id = SeriesID(exactly: statement.int64(at: 0)) else { continue }
+            body(id, statement.blob(at: 1))
+        }
+    }
+
+    /// What recovery needs to know of one series' persisted data.
+    struct PersistedSeriesState {
+        var minTime: Int64 = .max
+        var maxTime: Int64 = .min
+        /// The newest float sample's time.
+        var chunkMaxTime: Int64 = .min
+        /// The newest time in chunks other than `lastChunk`, and in histograms.
+        var coldMaxTime: Int64 = .min
+        /// The chunk with the greatest min time.
+        var lastChunk: [UInt8]?
+        var lastHistogram: HistogramSample?
+    }
+
+    func persistedState(of id: SeriesID, maxChunkSpan: Int64) throws(SQLiteError) -> PersistedSeriesState {
+        var state = PersistedSeriesState()
+        let first = try statement("SELECT min_t FROM chunks WHERE series_id = ?1 ORDER BY min_t LIMIT 1")
+        try first.bind(Int64(id), at: 1)
+        if try first.step() { state.minTime = first.int64(at: 0) }
+        first.reset()
+        let last = try statement("SELECT min_t, data FROM chunks WHERE series_id = ?1 ORDER BY min_t DESC LIMIT 1")
+        try last.bind(Int64(id), at: 1)
+        if try last.step() {
+            let lastMin = last.int64(at: 0)
+            state.lastChunk = last.blob(at: 1)
+            last.reset()
+            let newest = try statement("SELECT max(max_t) FROM chunks WHERE series_id = ?1 AND min_t >= ?2")
+            try newest.bind(Int64(id), at: 1)
+            try newest.bind(lastMin &- maxChunkSpan, at: 2)
+            if try newest.step() {
+                state.chunkMaxTime = newest.int64(at: 0)
+                state.maxTime = state.chunkMaxTime
+            }
+            newest.reset()
+            let others = try statement(
+                "SELECT max(max_t) FROM chunks WHERE series_id = ?1 AND min_t >= ?2 AND min_t < ?3")
+            try others.bind(Int64(id), at: 1)
+            try others.bind(lastMin &- maxChunkSpan, at: 2)
+            try others.bind(lastMin, at: 3)
+            if try others.step(), !others.isNull(at: 0) { state.coldMaxTime = others.int64(at: 0) }
+            others.reset()
+        } else {
+            last.reset()
+        }
+        let firstHistogram = try statement("SELECT t FROM histograms WHERE series_id = ?1 ORDER BY t LIMIT 1")
+        try firstHistogram.bind(Int64(id), at: 1)
+        if try firstHistogram.step() { state.minTime = min(state.minTime, firstHistogram.int64(at: 0)) }
+        firstHistogram.reset()
+        let lastHistogram = try statement("SELECT data FROM histograms WHERE series_id = ?1 ORDER BY t DESC LIMIT 1")
+        try lastHistogram.bind(Int64(id), at: 1)
+        if try lastHistogram.step(), let histogram = HistogramCodec.decode(lastHistogram.blob(at: 0)) {
+            state.lastHistogram = histogram
+            state.maxTime = max(state.maxTime, histogram.timestamp)
+            state.coldMaxTime = max(state.coldMaxTime, histogram.timestamp)
+        }
+        lastHistogram.reset()
+        return state
+    }
+
+    func loadMetadata() throws(SQLiteError) -> [(metric: String, metadata: MetricMetadata)] {
+        let statement = try statement("SELECT metric, type, help, unit FROM metadata")
+        defer { statement.reset() }
+        var result: [(metric: String, metadata: MetricMetadata)] = []
+        while try statement.step() {
+            let type = MetricType(rawValue: statement.text(at: 1)) ?? .unknown
+            result.append((statement.text(at: 0), MetricMetadata(type: type, help: statement.text(at: 2), unit: statement.text(at: 3))))
+        }
+        return result
+    }
+
+    // MARK: Checkpoint
+
+    /// Writes a checkpoint in one transaction.
+    func write(_ batch: CheckpointBatch) throws {
+        try connection.transaction { () throws -> Void in
+            let insertSeries = try statement("INSERT OR IGNORE INTO series (id, labels) VALUES (?1, ?2)")
+            for entry in batch.series {
+                try insertSeries.bind(Int64(entry.id), at: 1)
+                try insertSeries.bind(entry.labels, at: 2)
+                try insertSeries.run()
+            }
+            for write in batch.chunks { try writeChunk(write) }
+            let insertHistogram = try statement(
+                "INSERT OR IGNORE INTO histograms (series_id, t, data) VALUES (?1, ?2, ?3)")
+            for entry in batch.histograms {
+                try insertHistogram.bind(Int64(entry.id), at: 1)
+                try insertHistogram.bind(entry.histogram.timestamp, at: 2)
+                try insertHistogram.bind(HistogramCodec.encode(entry.histogram), at: 3)
+                try insertHistogram.run()
+            }
+            let insertExemplar = try statement(
+                "INSERT OR IGNORE INTO exemplars (series_id, t, value_bits, labels) VALUES (?1, ?2, ?3, ?4)")
+            for exemplar in batch.exemplars {
+                try insertExemplar.bind(Int64(exemplar.series), at: 1)
+                try insertExemplar.bind(exemplar.timestamp, at: 2)
+                try insertExemplar.bind(Int64(bitPattern: exemplar.valueBits), at: 3)
+                try insertExemplar.bind(exemplar.labels, at: 4)
+                try insertExemplar.run()
+            }
+            let upsertMetadata = try statement(
+                "INSERT OR REPLACE INTO metadata (metric, type, help, unit) VALUES (?1, ?2, ?3, ?4)")
+            for entry in batch.metadata {
+                try upsertMetadata.bind(entry.metric, at: 1)
+                try upsertMetadata.bind(entry.metadata.type.rawValue, at: 2)
+                try upsertMetadata.bind(entry.metadata.help, at: 3)
+                try upsertMetadata.bind(entry.metadata.unit, at: 4)
+                try upsertMetadata.run()
+            }
+        }
+    }
+
+    private func writeChunk(_ write: ChunkWrite) throws(SQLiteError) {
+        let chunk = write.chunk
+        switch write.mode {
+        case .replaceOwnRow:
+            let replace = try statement(
+                "INSERT OR REPLACE INTO chunks (series_id, min_t, max_t, data) VALUES (?1, ?2, ?3, ?4)")
+            try bindChunk(replace, write.series, chunk)
+            try replace.run()
+        case .insertOrMerge:
+            let insert = try statement(
+                "INSERT INTO chunks (series_id, min_t, max_t, data) VALUES (?1, ?2, ?3, ?4) "
+                    + "ON CONFLICT (series_id, min_t) DO NOTHING")
+            try bindChunk(insert, write.series, chunk)
+            try insert.run()
+            guard connection.changes == 0 else { return }
+            let select = try statement("SELECT data FROM chunks WHERE series_id = ?1 AND min_t = ?2")
+            try select.bind(Int64(write.series), at: 1)
+            try select.bind(chunk.minTime, at: 2)
+            guard try select.step() else { select.reset(); return }
+            let stored = select.blob(at: 0)
+            select.reset()
+            let storedSamples = (try? XORChunk(bytes: stored))?.samples() ?? []
+            let merged = ChunkBuilder.chunk(of: SampleMerge.merge([storedSamples, chunk.samples()]))
+            let update = try statement(
+                "UPDATE chunks SET max_t = ?3, data = ?4 WHERE series_id = ?1 AND min_t = ?2")
+            try bindChunk(update, write.series, merged)
+            try update.run()
+        }
+    }
+
+    private func bindChunk(_ statement: SQLiteStatement, _ series: SeriesID, _ chunk: XORChunk) throws(SQLiteError) {
+        try statement.bind(Int64(series), at: 1)
+        try statement.bind(chunk.minTime, at: 2)
+        try statement.bind(chunk.maxTime, at: 3)
+        try statement.bind(chunk.bytes, at: 4)
+    }
+
+    // MARK: Retention
+
+    /// Deletes chunks whose newest sample is older than `cutoff`, older histograms and exemplars, and
+    /// every row of `removedSeries`, in one transaction.
+    func applyRetention(cutoff: Int64, removedSeries: [SeriesID]) throws {
+        try connection.transaction { () throws -> Void in
+            for sql in [
+                "DELETE FROM chunks WHERE max_t < ?1",
+                "DELETE FROM histograms WHERE t < ?1",
+                "DELETE FROM exemplars WHERE t < ?1",
+            ] {
+                let statement = try statement(sql)
+                try statement.bind(cutoff, at: 1)
+                try statement.run()
+            }
+            for sql in [
+                "DELETE FROM series WHERE id = ?1",
+                "DELETE FROM chunks WHERE series_id = ?1",
+                "DELETE FROM histograms WHERE series_id = ?1",
+                "DELETE FROM exemplars WHERE series_id = ?1",
+            ] {
+                let statement = try statement(sql)
+                for id in removedSeries {
+                    try statement.bind(Int64(id), at: 1)
+                    try statement.run()
+                }
+            }
+        }
+    }
+}

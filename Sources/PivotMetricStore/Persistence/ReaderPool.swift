@@ -1,0 +1,113 @@
+import PivotModel
+import PivotSQLite
+import Synchronization
+
+/// Reading connections for queries, taken one per call and given back afterwards. SQLite's WAL mode
+/// lets them read while the writer writes.
+final class ReaderPool: Sendable {
+    private let path: String
+    private let cacheKiB: Int
+    private let idleLimit: Int
+    private let idle = Mutex<[ReadConnection]>([])
+
+    init(path: String, cacheKiB: Int, idleLimit: Int) {
+        self.path = path
+        self.cacheKiB = cacheKiB
+        self.idleLimit = idleLimit
+    }
+
+    func withConnection<R>(_ body: (ReadConnection) throws -> R) throws -> R {
+        let connection = try idle.withLock { $0.popLast() } ?? ReadConnection(path: path, cacheKiB: cacheKiB)
+        defer {
+            idle.withLock { pool in
+                if pool.count < idleLimit { pool.append(connection) } else { connection.close() }
+            }
+        }
+        return try body(connection)
+    }
+
+    func closeAll() {
+        let connections = idle.withLock { pool in
+            let all = pool
+            pool = []
+            return all
+        }
+        for connection in connections { connection.close() }
+    }
+}
+
+/// One reading connection with its statements. Used by one caller at a time.
+final class ReadConnection: @unchecked Sendable {
+    private let connection: SQLiteDatabase
+    private let chunks: SQLiteStatement
+    private let histograms: SQLiteStatement
+    private let exemplars: SQLiteStatement
+
+    init(path: String, cacheKiB: Int) throws(SQLiteError) {
+        var options = SQLiteOptions()
+        options.cacheSizeKiB = cacheKiB
+        options.access = .readWrite
+        options.enforceForeignKeys = false
+        connection = try SQLiteDatabase(path: path, options: options)
+        chunks = try connection.prepare(
+            "SELECT min_t, data FROM chunks WHERE series_id = ?1 AND min_t >= ?2 AND min_t <= ?3 AND max_t >= ?4 ORDER BY min_t")
+        histograms = try connection.prepare(
+            "SELECT data FROM histograms WHERE series_id = ?1 AND t >= ?2 AND t <= ?3 ORDER BY t")
+        exemplars = try connection.prepare(
+            "SELECT t, value_bits, labels FROM exemplars WHERE series_id = ?1 AND t >= ?2 AND t <= ?3 ORDER BY t")
+    }
+
+    func close() {
+        connection.close()
+    }
+
+    /// The persisted samples of a series in `[mint, maxt]` (inclusive), one sorted list per chunk in
+    /// `min_t` order. `maxChunkSpan` bounds how far before `mint` a chunk overlapping it can start.
+    /// Rows whose min time is in `skipping` (chunks memory holds a newer copy of) are left out.
+    func samples(
+        of id: SeriesID, mint: Int64, maxt: Int64, maxChunkSpan: Int64, skipping: [Int64] = []
+    ) throws(SQLiteError) -> [[Sample]] {
+        chunks.reset()
+        try chunks.bind(Int64(id), at: 1)
+        try chunks.bind(mint > Int64.min + maxChunkSpan ? mint - maxChunkSpan : Int64.min, at: 2)
+        try chunks.bind(maxt, at: 3)
+        try chunks.bind(mint, at: 4)
+        defer { chunks.reset() }
+        var lists: [[Sample]] = []
+        while try chunks.step() {
+            if !skipping.isEmpty && skipping.contains(chunks.int64(at: 0)) { continue }
+            guard let chunk = try? XORChunk(bytes: chunks.blob(at: 1)) else { continue }
+            let samples = chunk.samples(in: mint...maxt)
+            if !samples.isEmpty { lists.append(samples) }
+        }
+        return lists
+    }
+
+    func histograms(of id: SeriesID, mint: Int64, maxt: Int64) throws(SQLiteError) -> [HistogramSample] {
+        histograms.reset()
+        try histograms.bind(Int64(id), at: 1)
+        try histograms.bind(mint, at: 2)
+        try histograms.bind(maxt, at: 3)
+        defer { histograms.reset() }
+        var result: [HistogramSample] = []
+        while try histograms.step() {
+            if let histogram = HistogramCodec.decode(histograms.blob(at: 0)) { result.append(histogram) }
+        }
+        return result
+    }
+
+    func exemplars(of id: SeriesID, mint: Int64, maxt: Int64) throws(SQLiteError) -> [StoredExemplar] {
+        exemplars.reset()
+        try exemplars.bind(Int64(id), at: 1)
+        try exemplars.bind(mint, at: 2)
+        try exemplars.bind(maxt, at: 3)
+        defer { exemplars.reset() }
+        var result: [StoredExemplar] = []
+        while try exemplars.step() {
+            result.append(StoredExemplar(
+                series: id, timestamp: exemplars.int64(at: 0),
+                valueBits: UInt64(bitPattern: exemplars.int64(at: 1)), labels: exemplars.blob(at: 2)))
+        }
+        return result
+    }
+}

@@ -1,0 +1,188 @@
+import PivotSQLite
+import Synchronization
+import Metrics
+import PivotModel
+import PivotStorage
+
+/// Reads series from the head and SQLite over `[mint, maxt]` (milliseconds, inclusive).
+struct MetricQuerier: Querier {
+    let store: MetricStore
+    let mint: Int64
+    let maxt: Int64
+
+    func select(_ matchers: [LabelMatcher]) throws(QueryError) -> [SeriesSamples] {
+        guard matchers.contains(where: { !$0.matchesEmpty }) else {
+            throw QueryError(.badMatchers, "vector selector must contain at least one non-empty matcher")
+        }
+        try requireReady()
+        let ids = store.index.postings(for: matchers)
+        let range = mint...maxt
+        var snapshots: [HeadSnapshot] = []
+        store.head.forEachSeries(ids) { series in
+            guard series.hasData(from: mint, through: maxt) else { return }
+            snapshots.append(HeadSnapshot(series, range: range))
+        }
+        let span = store.maxChunkSpan.load(ordering: .relaxed)
+        var result: [SeriesSamples] = []
+        result.reserveCapacity(snapshots.count)
+        do {
+            try store.readers.withConnection { connection in
+                for snapshot in snapshots {
+                    var lists: [[Sample]] = []
+                    var histogramLists: [[HistogramSample]] = []
+                    if snapshot.persistedOverlaps {
+                        do throws(SQLiteError) {
+                            lists = try connection.samples(
+                                of: snapshot.id, mint: mint, maxt: maxt, maxChunkSpan: span, skipping: snapshot.ownedRows)
+                            if snapshot.mayHaveHistograms {
+                                histogramLists.append(try connection.histograms(of: snapshot.id, mint: mint, maxt: maxt))
+                            }
+                        } catch {
+                            throw QueryError(.storage, "cannot read chunks: \(error.message)")
+                        }
+                    }
+                    for chunk in snapshot.chunks {
+                        let samples = chunk.samples(in: range)
+                        if !samples.isEmpty { lists.append(samples) }
+                    }
+                    if !snapshot.outOfOrder.isEmpty { lists.append(snapshot.outOfOrder) }
+                    if !snapshot.histograms.isEmpty { histogramLists.append(snapshot.histograms) }
+                    let samples = SampleMerge.merge(lists)
+                    let histograms = SampleMerge.merge(histogramLists)
+                    guard !samples.isEmpty || !histograms.isEmpty else { continue }
+                    result.append(SeriesSamples(
+                        labels: LabelSetEncoding.decode(snapshot.labelBytes) ?? .empty, samples: samples,
+                        histograms: histograms))
+                }
+            }
+        } catch let error as QueryError {
+            throw error
+        } catch {
+            throw QueryError(.storage, "cannot read the metric database: \(error)")
+        }
+        result.sort { $0.labels < $1.labels }
+        return result
+    }
+
+    func series(_ matchers: [LabelMatcher]) throws(QueryError) -> [Labels] {
+        try requireReady()
+        var result: [Labels] = []
+        for labelBytes in labelSets(of: store.index.postings(for: matchers)) {
+            if let labels = LabelSetEncoding.decode(labelBytes) { result.append(labels) }
+        }
+        result.sort()
+        return result
+    }
+
+    func labelNames(_ matchers: [LabelMatcher]) throws(QueryError) -> [String] {
+        try requireReady()
+        var names = Set<IndexKey>()
+        if matchers.isEmpty && allSeriesHaveData() {
+            for name in store.index.names { names.insert(IndexKey(name)) }
+        } else {
+            let ids = matchers.isEmpty ? store.index.allPostings : store.index.postings(for: matchers)
+            for labelBytes in labelSets(of: ids) {
+                labelBytes.withUnsafeBytes { raw in
+                    _ = LabelSetEncoding.forEachPair(raw) { name, _ in
+                        names.insert(IndexKey(String(decoding: name, as: UTF8.self)))
+                    }
+                }
+            }
+        }
+        return names.sorted().map(\.string)
+    }
+
+    func labelValues(_ name: String, _ matchers: [LabelMatcher]) throws(QueryError) -> [String] {
+        try requireReady()
+        var values: [IndexKey] = []
+        if matchers.isEmpty {
+            let all = store.index.values(of: name)
+            if allSeriesHaveData() {
+                values = Array(all.keys)
+            } else {
+                let live = Set(seriesWithData(store.index.allPostings))
+                values = all.compactMap { value, ids in ids.contains(where: live.contains) ? value : nil }
+            }
+        } else {
+            var seen = Set<IndexKey>()
+            for labelBytes in labelSets(of: store.index.postings(for: matchers)) {
+                if let value = LabelSetEncoding.value(of: name, in: labelBytes) { seen.insert(IndexKey(value)) }
+            }
+            values = Array(seen)
+        }
+        return values.sorted().map(\.string)
+    }
+
+    // MARK: Helpers
+
+    private func requireReady() throws(QueryError) {
+        guard store.isReady else {
+            throw QueryError(.storage, "the metric store is not ready (\(store.readiness))")
+        }
+    }
+
+    /// The label encodings of the series among `ids` that have data in the range.
+    private func labelSets(of ids: [SeriesID]) -> [[UInt8]] {
+        var result: [[UInt8]] = []
+        store.head.forEachSeries(ids) { series in
+            if series.hasData(from: mint, through: maxt) { result.append(series.labelBytes) }
+        }
+        return result
+    }
+
+    private func seriesWithData(_ ids: [SeriesID]) -> [SeriesID] {
+        var result: [SeriesID] = []
+        store.head.forEachSeries(ids) { series in
+            if series.hasData(from: mint, through: maxt) { result.append(series.id) }
+        }
+        return result
+    }
+
+    private func allSeriesHaveData() -> Bool {
+        var all = true
+        store.head.forEachSeries { series in
+            if all && !series.hasData(from: mint, through: maxt) { all = false }
+        }
+        return all
+    }
+}
+
+/// What a query copies out of one series under its shard lock (chunks are copy-on-write).
+private struct HeadSnapshot {
+    let id: SeriesID
+    let labelBytes: [UInt8]
+    let persistedOverlaps: Bool
+    let mayHaveHistograms: Bool
+    /// Min times of the persisted rows that the copied chunks supersede.
+    var ownedRows: [Int64] = []
+    var chunks: [XORChunk] = []
+    var outOfOrder: [Sample] = []
+    var histograms: [HistogramSample] = []
+
+    init(_ series: MemSeries, range: ClosedRange<Int64>) {
+        id = series.id
+        labelBytes = series.labelBytes
+        persistedOverlaps = series.coldMaxTime >= range.lowerBound && series.persistedMinTime <= range.upperBound
+        mayHaveHistograms = series.extras?.lastHistogram != nil
+        for pending in series.pending {
+            if pending.ownsRow { ownedRows.append(pending.chunk.minTime) }
+            if pending.chunk.maxTime >= range.lowerBound && pending.chunk.minTime <= range.upperBound {
+                chunks.append(pending.chunk)
+            }
+        }
+        if series.headOwnsRow { ownedRows.append(series.head.minTime) }
+        if !series.head.isEmpty && series.head.maxTime >= range.lowerBound && series.head.minTime <= range.upperBound {
+            chunks.append(series.head)
+        }
+        if let extras = series.extras {
+            outOfOrder = extras.outOfOrder.filter { range.contains($0.timestamp) }
+            histograms = extras.histograms.filter { range.contains($0.timestamp) }
+        }
+    }
+}
+
+extension MetricStore: Queryable {
+    public func querier(mint: Int64, maxt: Int64) throws(QueryError) -> any Querier {
+        MetricQuerier(store: self, mint: mint, maxt: maxt)
+    }
+}
