@@ -9,12 +9,13 @@ TEST_DEBS    := prometheus prometheus-node-exporter
 BENCH_DEBS   := prometheus victoria-metrics
 REVISION_H   := Sources/CPivotSupport/revision.h
 
-.PHONY: run build build-debug test deps test-deps bench-deps revision bench clean help
+.PHONY: run build build-debug test deps test-deps bench-deps revision bench conformance clean help
 
 help:
 	@echo "make run    install missing packages, build (release), start pivot with storage in $(DATA)"
 	@echo "make test   install missing packages, build (debug) once, run every test"
 	@echo "make bench  run the peer benchmark (Pivot vs Prometheus vs VictoriaMetrics)"
+	@echo "make conformance  Prometheus's PromQL test scripts over Pivot's engine and store"
 
 # Installs only the packages that are missing; runs apt-get update once, when something is missing.
 define install_debs
@@ -53,6 +54,11 @@ run: build
 
 test: test-deps build-debug
 	$(SWIFT) test --skip-build --parallel
+
+# Prometheus's PromQL test scripts over the engine and the real store: the per-file table.
+conformance: deps
+	$(SWIFT) build --product PivotConformance
+	.build/debug/PivotConformance ../shared/reference/promql-tests
 
 # The peer benchmark (../shared/bench): Pivot as a third peer next to Prometheus and VictoriaMetrics,
 # started fresh for each repetition. Knobs: SERIES ROUNDS CONC REPS (see ../shared/bench/README.md).

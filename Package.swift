@@ -91,6 +91,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "PivotConformance",
+            dependencies: ["PivotMetricStore", "PivotPromQLTesting", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .executableTarget(name: "pivot", dependencies: ["PivotCLI", "CPivotSupport"], swiftSettings: swiftSettings),
 
         // Tests: one target per source target, plus end-to-end tests against the built binary.
@@ -100,7 +104,7 @@ let package = Package(
         .testTarget(name: "PivotPromQLTests", dependencies: ["PivotPromQL", "PivotModel"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotRemoteWriteTests", dependencies: ["PivotRemoteWrite"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotPromQLEngineTests", dependencies: ["PivotPromQLEngine", "PivotPromQLTesting", "PivotPromQL", "PivotStorage", "PivotModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "PivotMetricStoreTests", dependencies: ["PivotMetricStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotMetricStoreTests", dependencies: ["PivotMetricStore", "PivotPromQLTesting", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "PivotStorageTests", dependencies: ["PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotIngestTests", dependencies: ["PivotIngest"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotHTTPTests", dependencies: ["PivotHTTP", "PivotRemoteWrite", "PivotStorage", "PivotIngest", .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: swiftSettings),
