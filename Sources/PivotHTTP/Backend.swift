@@ -9,12 +9,18 @@ public struct Backend: Sendable {
     public var queryable: any Queryable
     public var exemplars: any ExemplarQueryable
     public var metadata: any MetadataQueryable
+    /// Cardinality statistics for `/api/v1/status/tsdb`; nil when the store has none.
+    public var stats: (any HeadStatsProvider)?
 
-    public init(ingestor: Ingestor, queryable: any Queryable, exemplars: any ExemplarQueryable, metadata: any MetadataQueryable) {
+    public init(
+        ingestor: Ingestor, queryable: any Queryable, exemplars: any ExemplarQueryable, metadata: any MetadataQueryable,
+        stats: (any HeadStatsProvider)? = nil
+    ) {
         self.ingestor = ingestor
         self.queryable = queryable
         self.exemplars = exemplars
         self.metadata = metadata
+        self.stats = stats
     }
 }
 

@@ -38,6 +38,10 @@ import Testing
         }
         let before = try await fetchJSON(pivot.baseURL + "/api/v1/series?match[]=e2e_metric") as! [[String: String]]
         #expect(before.count == 20)
+        let status = try await fetchJSON(pivot.baseURL + "/api/v1/status/tsdb") as! [String: Any]
+        #expect((status["headStats"] as? [String: Any])?["numSeries"] as? Int == 20)
+        let byMetric = status["seriesCountByMetricName"] as? [[String: Any]]
+        #expect(byMetric?.first?["name"] as? String == "e2e_metric")
         _ = try await pivot.stop()
 
         let restarted = try PivotProcess(storagePath: pivot.storagePath)

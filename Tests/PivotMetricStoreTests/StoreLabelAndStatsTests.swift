@@ -70,3 +70,21 @@ struct StoreLabelAndStatsTests {
         await store.close()
     }
 }
+
+@Suite("Metric store: empty and inverted ranges")
+struct StoreRangeEdgeTests {
+    @Test("a range whose start is after its end selects nothing instead of failing")
+    func invertedRange() async throws {
+        // Expects an empty answer for mint > maxt, never a trap.
+        let directory = StoreTestDirectory()
+        defer { directory.remove() }
+        let store = try await StoreTest.open(directory)
+        try await StoreTest.write(store, StoreTest.batch([(StoreTest.labels(["__name__": "m"]), StoreTest.samples([1000]))]))
+        let querier = try store.querier(mint: 2000, maxt: 1000)
+        #expect(try querier.select([StoreTest.matcher(.equal, "__name__", "m")]).isEmpty)
+        #expect(try querier.series([StoreTest.matcher(.equal, "__name__", "m")]).isEmpty)
+        #expect(try querier.labelNames([]).isEmpty)
+        #expect(try store.exemplars([[StoreTest.matcher(.equal, "__name__", "m")]], mint: 2000, maxt: 1000).isEmpty)
+        await store.close()
+    }
+}

@@ -27,7 +27,7 @@ struct StorageService: Service {
         } catch {
             throw StartupError("cannot open the metric store in --storage.path=\(configuration.storagePath): \(error.message)")
         }
-        backend.set(Backend(ingestor: Ingestor(store: store), queryable: store, exemplars: store, metadata: store))
+        backend.set(Backend(ingestor: Ingestor(store: store), queryable: store, exemplars: store, metadata: store, stats: store))
         readiness.markReady()
         logger.info("storage ready", metadata: ["path": "\(configuration.storagePath)"])
         try? await gracefulShutdown()

@@ -27,6 +27,7 @@ public struct SeriesRoutes: Sendable {
             }
         }
         router.get("/api/v1/metadata") { request, _ in await routes.respond(request, routes.metadata) }
+        router.get("/api/v1/status/tsdb") { request, _ in await routes.respond(request, routes.tsdbStatus) }
     }
 
     func respond(
@@ -154,6 +155,27 @@ public struct SeriesRoutes: Sendable {
             return JSONString.quote(name) + ":[" + entries.joined(separator: ",") + "]"
         }
         return apiSuccess(data: "{" + families.joined(separator: ",") + "}")
+    }
+
+    /// Prometheus's `/api/v1/status/tsdb` shape: `headStats` and the top-N cardinality lists.
+    func tsdbStatus(_ parameters: APIParameters, _ backend: Backend) throws(APIError) -> Response {
+        var limit = 10
+        if let text = parameters.first("limit"), !text.isEmpty {
+            guard let value = Int(text), value > 0 else { throw APIError(.badData, "limit must be a positive number") }
+            limit = value
+        }
+        guard let provider = backend.stats else { throw APIError(.unavailable, "no statistics available") }
+        let stats = provider.headStats(limit: limit)
+        func list(_ entries: [HeadStats.Entry]) -> String {
+            "[" + entries.map { "{\"name\":\(JSONString.quote($0.name)),\"value\":\($0.value)}" }.joined(separator: ",") + "]"
+        }
+        let head = "{\"numSeries\":\(stats.numSeries),\"numLabelPairs\":\(stats.numLabelPairs),\"chunkCount\":\(stats.chunkCount),"
+            + "\"minTime\":\(stats.minTime ?? APITime.maxTime),\"maxTime\":\(stats.maxTime ?? APITime.minTime)}"
+        let data = "{\"headStats\":\(head),\"seriesCountByMetricName\":\(list(stats.seriesCountByMetricName)),"
+            + "\"labelValueCountByLabelName\":\(list(stats.labelValueCountByLabelName)),"
+            + "\"memoryInBytesByLabelName\":\(list(stats.memoryInBytesByLabelName)),"
+            + "\"seriesCountByLabelValuePair\":\(list(stats.seriesCountByLabelValuePair))}"
+        return apiSuccess(data: data)
     }
 
     static func labelsObject(_ labels: Labels) -> String {

@@ -15,6 +15,7 @@ struct MetricQuerier: Querier {
             throw QueryError(.badMatchers, "vector selector must contain at least one non-empty matcher")
         }
         try requireReady()
+        guard mint <= maxt else { return [] }
         let ids = store.index.postings(for: matchers)
         let range = mint...maxt
         var snapshots: [HeadSnapshot] = []
@@ -22,6 +23,8 @@ struct MetricQuerier: Querier {
             guard series.hasData(from: mint, through: maxt) else { return }
             snapshots.append(HeadSnapshot(series, range: range))
         }
+        // Sort by the label encodings (no allocation), so results come out in label order.
+        snapshots.sort { LabelSetEncoding.precedes($0.labelBytes, $1.labelBytes) }
         let span = store.maxChunkSpan.load(ordering: .relaxed)
         var result: [SeriesSamples] = []
         result.reserveCapacity(snapshots.count)
@@ -60,18 +63,14 @@ struct MetricQuerier: Querier {
         } catch {
             throw QueryError(.storage, "cannot read the metric database: \(error)")
         }
-        result.sort { $0.labels < $1.labels }
         return result
     }
 
     func series(_ matchers: [LabelMatcher]) throws(QueryError) -> [Labels] {
         try requireReady()
-        var result: [Labels] = []
-        for labelBytes in labelSets(of: store.index.postings(for: matchers)) {
-            if let labels = LabelSetEncoding.decode(labelBytes) { result.append(labels) }
-        }
-        result.sort()
-        return result
+        var sets = labelSets(of: store.index.postings(for: matchers))
+        sets.sort(by: LabelSetEncoding.precedes)
+        return sets.compactMap { LabelSetEncoding.decode($0) }
     }
 
     func labelNames(_ matchers: [LabelMatcher]) throws(QueryError) -> [String] {
@@ -162,7 +161,8 @@ private struct HeadSnapshot {
     init(_ series: MemSeries, range: ClosedRange<Int64>) {
         id = series.id
         labelBytes = series.labelBytes
-        persistedOverlaps = series.coldMaxTime >= range.lowerBound && series.persistedMinTime <= range.upperBound
+        persistedOverlaps = series.coldMaxTime != .min && series.coldMaxTime >= range.lowerBound
+            && series.persistedMinTime <= range.upperBound
         mayHaveHistograms = series.extras?.lastHistogram != nil
         for pending in series.pending {
             if pending.ownsRow { ownedRows.append(pending.chunk.minTime) }

@@ -1,3 +1,4 @@
+import Glibc
 import PivotModel
 
 /// The byte form of a label set that identifies a series (and stores exemplar labels): for every
@@ -111,6 +112,25 @@ enum LabelSetEncoding {
             body(name, value)
         }
         return true
+    }
+
+    /// Whether the label set encoded in `a` orders before the one in `b`, as `Labels` order
+    /// (label by label, names then values by UTF-8 bytes; a prefix first). Allocates nothing.
+    static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.withUnsafeBytes { left in
+            b.withUnsafeBytes { right in
+                var i = 0
+                var j = 0
+                while true {
+                    if i >= left.count || j >= right.count { return i >= left.count && j < right.count }
+                    guard let leftPiece = readPiece(left, &i), let rightPiece = readPiece(right, &j) else { return false }
+                    let common = min(leftPiece.count, rightPiece.count)
+                    let order = common == 0 ? 0 : memcmp(leftPiece.baseAddress!, rightPiece.baseAddress!, common)
+                    if order != 0 { return order < 0 }
+                    if leftPiece.count != rightPiece.count { return leftPiece.count < rightPiece.count }
+                }
+            }
+        }
     }
 
     /// Decodes an encoding into labels (in the encoded order), or nil when it is malformed.

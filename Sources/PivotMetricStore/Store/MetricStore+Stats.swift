@@ -1,8 +1,9 @@
 import Synchronization
 import Metrics
 import PivotModel
+import PivotStorage
 
-extension MetricStore {
+extension MetricStore: HeadStatsProvider {
     /// Cardinality figures for `/api/v1/status/tsdb`, each list cut to the `limit` largest entries.
     public func headStats(limit: Int = 10) -> HeadStats {
         var numSeries = 0

@@ -98,10 +98,14 @@ public final class MetricStore: Sendable {
         }
         guard proceed else { throw MetricStoreError(.notRunning, "the metric store was already started") }
         do {
-            try recover()
+            // Recovery blocks for as long as the log takes to replay: run it on the database queue,
+            // off Swift's cooperative thread pool.
+            try await worker.run { _ in try self.recover() }
         } catch {
-            readinessState.withLock { $0 = .failed(error.message) }
-            throw error
+            let failure = error as? MetricStoreError
+                ?? MetricStoreError(.recoveryFailed, "recovery failed: \(error)")
+            readinessState.withLock { $0 = .failed(failure.message) }
+            throw failure
         }
         readinessState.withLock { $0 = .ready }
         startBackgroundTasks()

@@ -45,3 +45,9 @@ public struct HeadStats: Sendable, Hashable {
         self.seriesCountByLabelValuePair = seriesCountByLabelValuePair
     }
 }
+
+/// Reports cardinality statistics for `/api/v1/status/tsdb`.
+public protocol HeadStatsProvider: Sendable {
+    /// Statistics with at most `limit` entries in each top list.
+    func headStats(limit: Int) -> HeadStats
+}
