@@ -1,0 +1,132 @@
+/// Reads protobuf wire format from a borrowed buffer without copying: varints, fixed-width values and
+/// length-delimited fields, each bounds-checked against the end of the enclosing message.
+///
+/// A length-delimited field becomes either a child cursor (`message()`) or a byte count (`skipBytes()`);
+/// nothing is allocated. The buffer must outlive the cursor.
+struct ProtoWireCursor {
+    /// Protobuf wire types.
+    enum WireType: UInt8 {
+        case varint = 0
+        case fixed64 = 1
+        case lengthDelimited = 2
+        case fixed32 = 5
+    }
+
+    private let buffer: UnsafeRawBufferPointer
+    /// Offset of the next unread byte in `buffer`.
+    private(set) var position: Int
+    /// Offset one past the last byte of the message being read.
+    private let end: Int
+
+    init(_ buffer: UnsafeRawBufferPointer) {
+        self.init(buffer: buffer, position: 0, end: buffer.count)
+    }
+
+    private init(buffer: UnsafeRawBufferPointer, position: Int, end: Int) {
+        self.buffer = buffer
+        self.position = position
+        self.end = end
+    }
+
+    var isAtEnd: Bool { position >= end }
+
+    /// Reads a field key. Throws on field number 0, groups and unknown wire types.
+    @inline(__always)
+    mutating func tag() throws(ProtoWireError) -> (field: UInt64, wireType: WireType) {
+        let start = position
+        let key = try varint()
+        guard let wireType = WireType(rawValue: UInt8(key & 7)), key >> 3 != 0 else {
+            throw ProtoWireError(.malformed, "invalid field key \(key)", offset: start)
+        }
+        return (key >> 3, wireType)
+    }
+
+    @inline(__always)
+    mutating func varint() throws(ProtoWireError) -> UInt64 {
+        guard position < end else { throw truncated("varint") }
+        let first = buffer[position]
+        if first < 0x80 {
+            position += 1
+            return UInt64(first)
+        }
+        return try longVarint()
+    }
+
+    private mutating func longVarint() throws(ProtoWireError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        let start = position
+        while position < end {
+            let byte = buffer[position]
+            position += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+            if shift >= 70 { throw ProtoWireError(.malformed, "varint longer than ten bytes", offset: start) }
+        }
+        throw truncated("varint")
+    }
+
+    @inline(__always)
+    mutating func fixed64() throws(ProtoWireError) -> UInt64 {
+        guard end - position >= 8 else { throw truncated("fixed64") }
+        let value = buffer.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+        position += 8
+        return UInt64(littleEndian: value)
+    }
+
+    @inline(__always)
+    mutating func fixed32() throws(ProtoWireError) -> UInt32 {
+        guard end - position >= 4 else { throw truncated("fixed32") }
+        let value = buffer.loadUnaligned(fromByteOffset: position, as: UInt32.self)
+        position += 4
+        return UInt32(littleEndian: value)
+    }
+
+    /// Reads a length prefix and returns a cursor over the field's bytes, positioned at their start.
+    @inline(__always)
+    mutating func message() throws(ProtoWireError) -> ProtoWireCursor {
+        let length = try lengthPrefix()
+        let child = ProtoWireCursor(buffer: buffer, position: position, end: position + length)
+        position += length
+        return child
+    }
+
+    /// Reads a length prefix, skips the field's bytes (a string or bytes value) and returns their count.
+    @inline(__always)
+    mutating func skipBytes() throws(ProtoWireError) -> Int {
+        let length = try lengthPrefix()
+        position += length
+        return length
+    }
+
+    /// Skips the value of a field this reader does not need.
+    mutating func skip(_ wireType: WireType) throws(ProtoWireError) {
+        switch wireType {
+        case .varint: _ = try varint()
+        case .fixed64: _ = try fixed64()
+        case .fixed32: _ = try fixed32()
+        case .lengthDelimited: _ = try skipBytes()
+        }
+    }
+
+    /// Throws unless `wireType` is `expected`; names the field in the message.
+    @inline(__always)
+    func require(_ wireType: WireType, _ expected: WireType, field: StaticString) throws(ProtoWireError) {
+        guard wireType == expected else {
+            throw ProtoWireError(
+                .wrongWireType, "\(field): wire type \(wireType.rawValue), expected \(expected.rawValue)",
+                offset: position)
+        }
+    }
+
+    private mutating func lengthPrefix() throws(ProtoWireError) -> Int {
+        let length = try varint()
+        guard length <= UInt64(end - position) else { throw truncated("length-delimited field") }
+        return Int(length)
+    }
+
+    private func truncated(_ what: String) -> ProtoWireError {
+        ProtoWireError(.truncated, "message ends inside a \(what)", offset: position)
+    }
+}
