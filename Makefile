@@ -75,6 +75,8 @@ bench: bench-deps build
 	  "$(CURDIR)/.build/release/pivot" > $(BENCH_WORK)/pivot-peer.json
 	BENCH_WORK=$(BENCH_WORK) PEER_SPEC=$(BENCH_WORK)/pivot-peer.json PEERS=victoria-metrics,pivot,prometheus \
 	  SERIES=$(SERIES) ROUNDS=$(ROUNDS) CONC=$(CONC) REPS=$(REPS) bash $(BENCH_DIR)/run_peers.sh | tee $(BENCH_WORK)/last.md
+	python3 docs/tools/render_benchmarks.py "$$(ls -t $(BENCH_WORK)/results/*.json | head -1)" docs/benchmarks.md \
+	  "make bench SERIES=$(SERIES) ROUNDS=$(ROUNDS) CONC=$(CONC) REPS=$(REPS)"
 
 clean:
 	rm -rf .build
