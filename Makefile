@@ -3,7 +3,7 @@
 SWIFT        ?= swift
 DATA         ?= ./data
 # Debian packages the build needs (system libraries linked by Package.swift).
-BUILD_DEBS   := pkg-config libsnappy-dev libsqlite3-dev libprotobuf-c-dev
+BUILD_DEBS   := pkg-config libsnappy-dev libsqlite3-dev libprotobuf-c-dev zlib1g-dev
 # Debian packages the tests and benchmarks drive as real peers.
 TEST_DEBS    := prometheus prometheus-node-exporter
 BENCH_DEBS   := prometheus victoria-metrics
@@ -29,8 +29,13 @@ endef
 deps:
 	$(call install_debs,$(BUILD_DEBS))
 
+# Python packages the tests use as real OTLP clients (the OpenTelemetry SDK and its exporters).
+TEST_PIP     := opentelemetry-sdk opentelemetry-exporter-otlp-proto-grpc opentelemetry-exporter-otlp-proto-http
+
 test-deps: deps
 	$(call install_debs,$(TEST_DEBS))
+	@python3 -c 'import opentelemetry.sdk, opentelemetry.exporter.otlp.proto.grpc, opentelemetry.exporter.otlp.proto.http' 2>/dev/null \
+	  || python3 -m pip install -q $(TEST_PIP)
 
 bench-deps: deps
 	$(call install_debs,$(BENCH_DEBS))

@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/grpc/grpc-swift-2", exact: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", exact: "2.4.1"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", exact: "2.9.2"),
         .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
@@ -35,6 +36,7 @@ let package = Package(
     targets: [
         // L0
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "PivotRegex", swiftSettings: swiftSettings),
         .target(name: "PivotModel", dependencies: ["PivotRegex"], swiftSettings: swiftSettings),
@@ -53,6 +55,11 @@ let package = Package(
 
         .target(name: "PivotPromQLEngine", dependencies: ["PivotPromQL", "PivotStorage", "PivotModel", "PivotRegex"], swiftSettings: swiftSettings),
         .target(name: "PivotPromQLTesting", dependencies: ["PivotPromQLEngine", "PivotPromQL", "PivotStorage", "PivotModel"], swiftSettings: swiftSettings),
+
+        .target(
+            name: "PivotOTLP",
+            dependencies: ["PivotModel", "PivotWire", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: swiftSettings),
 
         // L2
         .target(
@@ -77,7 +84,8 @@ let package = Package(
         .target(
             name: "PivotHTTP",
             dependencies: [
-                "PivotIngest", "PivotRemoteWrite", "PivotStorage", "PivotPromQL", "PivotPromQLEngine",
+                "PivotIngest", "PivotRemoteWrite", "PivotStorage", "PivotPromQL", "PivotPromQLEngine", "PivotOTLP", "PivotWire",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,7 +96,8 @@ let package = Package(
         .target(
             name: "PivotGRPC",
             dependencies: [
-                "PivotWire",
+                "PivotWire", "PivotOTLP",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -99,7 +108,9 @@ let package = Package(
         .target(
             name: "PivotCLI",
             dependencies: [
-                "PivotHTTP", "PivotIngest", "PivotPromQL", "PivotMetricStore", "PivotRemoteWrite", "CPivotSupport",
+                "PivotHTTP", "PivotIngest", "PivotPromQL", "PivotMetricStore", "PivotRemoteWrite", "PivotGRPC", "CPivotSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -112,8 +123,10 @@ let package = Package(
         .executableTarget(
             name: "PivotBench",
             dependencies: [
-                "PivotWire", "CPivotProtobufC", "PivotRemoteWrite", "PivotModel",
+                "PivotWire", "CPivotProtobufC", "PivotRemoteWrite", "PivotModel", "PivotIngest", "PivotMetricStore",
+                "PivotStorage", "CPivotSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(
@@ -135,6 +148,7 @@ let package = Package(
             name: "PivotBenchTests",
             dependencies: ["PivotBench", "PivotWire", "PivotRemoteWrite", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings),
+        .testTarget(name: "PivotOTLPTests", dependencies: ["PivotOTLP", "PivotWire", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: swiftSettings),
         .testTarget(name: "PivotStorageTests", dependencies: ["PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotIngestTests", dependencies: ["PivotIngest"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotHTTPTests", dependencies: ["PivotHTTP", "PivotRemoteWrite", "PivotStorage", "PivotIngest", .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: swiftSettings),

@@ -50,8 +50,13 @@ struct PivotServer {
             let otlpRouter = Router()
             otlpRouter.add(middleware: RequestMetricsMiddleware())
             operations.register(on: otlpRouter)
+            OTLPLogsRoutes().register(on: otlpRouter)
             services.append(.init(service: ListenerService(
                 flag: "otlp.http-listen-address", address: otlpAddress, router: otlpRouter, logger: logger)))
+        }
+
+        if let grpcAddress = configuration.otlpGRPCListenAddress {
+            services.append(.init(service: GRPCListenerService(address: grpcAddress, logger: logger)))
         }
 
         var groupConfiguration = ServiceGroupConfiguration(

@@ -1,0 +1,36 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import PivotGRPC
+import ServiceLifecycle
+
+/// The OTLP/gRPC listener (`--otlp.grpc-listen-address`), gzip accepted. Services Pivot does not serve
+/// yet answer UNIMPLEMENTED, as gRPC does for any unknown method.
+struct GRPCListenerService: Service {
+    let address: ListenAddress
+    let logger: Logger
+
+    func run() async throws {
+        let transport = HTTP2ServerTransport.Posix(
+            address: .ipv4(host: address.host == "localhost" ? "127.0.0.1" : address.host, port: address.port),
+            transportSecurity: .plaintext,
+            config: .defaults { $0.compression.enabledAlgorithms = .all })
+        let server = GRPCServer(transport: transport, services: [LogsService()])
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask {
+                do {
+                    try await server.serve()
+                } catch {
+                    throw StartupError("cannot listen on --otlp.grpc-listen-address=\(address): \(ListenerService.describe(error))")
+                }
+            }
+            group.addTask {
+                if let bound = try? await transport.listeningAddress {
+                    logger.info("listening", metadata: ["flag": "otlp.grpc-listen-address", "address": "\(bound)"])
+                }
+                try? await gracefulShutdown()
+                server.beginGracefulShutdown()
+            }
+        }
+    }
+}
