@@ -49,7 +49,7 @@ struct RemoteWriteFixture {
     }
 
     /// The label sets of host number `host`'s series, unsorted.
-    private static func hostSeries(_ host: Int) -> [[(String, String)]] {
+    static func hostSeries(_ host: Int) -> [[(String, String)]] {
         let region = ["eu-west-1", "us-east-1", "ap-south-1"][host % 3]
         let env = ["prod", "staging"][(host / 3) % 2]
         let address = "10.\((host >> 16) & 255).\((host >> 8) & 255).\(host & 255)"

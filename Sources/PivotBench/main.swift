@@ -2,6 +2,19 @@ import Foundation
 import PivotRemoteWrite
 
 // pivot-bench decode: protobuf decode speed of each route Pivot could take (see docs/decisions.md).
+// pivot-bench ingest: the remote-write ingest path in process (decode, validation, append, commit).
+
+if CommandLine.arguments.dropFirst().first == "ingest" {
+    do {
+        try await IngestBench.run(try IngestBenchOptions(arguments: Array(CommandLine.arguments.dropFirst())))
+        exit(0)
+    } catch {
+        let message = "\(error)"
+        if !message.isEmpty { FileHandle.standardError.write(Data("pivot-bench: \(message)\n".utf8)) }
+        print(IngestBenchOptions.usage)
+        exit(message.isEmpty ? 0 : 2)
+    }
+}
 
 let options: DecodeBenchOptions
 do {

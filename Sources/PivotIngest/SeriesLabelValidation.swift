@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import PivotModel
 import PivotStorage
 
@@ -13,6 +18,10 @@ public enum SeriesLabelValidation {
     /// The first series that breaks a rule, with a message naming it and the reason; nil if all pass.
     public static func firstProblem(in batch: WriteBatch) -> Problem? {
         batch.bytes.withUnsafeBufferPointer { bytes in
+            let allPass = batch.labelRefs.withUnsafeBufferPointer { refs in
+                batch.series.allSatisfy { isWellFormedASCII(labels: $0.labels, refs: refs, bytes: bytes) }
+            }
+            if allPass { return nil }
             for series in batch.series {
                 if let reason = problem(labels: series.labels, refs: batch.labelRefs, bytes: bytes) {
                     return Problem(
@@ -76,6 +85,60 @@ public enum SeriesLabelValidation {
         }
         if !hasName { return Reason(code: .missingMetricName, text: "missing metric name (__name__ label)") }
         return nil
+    }
+
+    /// A fast check of the common case, one pass over each label with word-sized loads: true only
+    /// when `problem` would find nothing and every name and value is ASCII. False means "ask `problem`"
+    /// (non-ASCII text, or a rule broken).
+    private static func isWellFormedASCII(
+        labels: Range<Int>, refs: UnsafeBufferPointer<WriteBatch.LabelRef>, bytes: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
+        guard !labels.isEmpty, labels.upperBound <= refs.count, let base = bytes.baseAddress else { return false }
+        let size = bytes.count
+        let nameWord = metricNameWord
+        var hasName = false
+        var previousStart = 0
+        var previousLength = -1
+        for index in labels {
+            let ref = refs[index]
+            let nameStart = Int(ref.name.offset), nameLength = Int(ref.name.length)
+            let valueStart = Int(ref.value.offset), valueLength = Int(ref.value.length)
+            guard nameLength > 0, nameStart + nameLength <= size, valueStart + valueLength <= size,
+                isASCII(base + nameStart, nameLength), isASCII(base + valueStart, valueLength)
+            else { return false }
+            if previousLength >= 0 {
+                let common = Swift.min(previousLength, nameLength)
+                let order = memcmp(base + previousStart, base + nameStart, common)
+                // Strictly increasing: a smaller first difference, or a proper prefix.
+                guard order < 0 || (order == 0 && previousLength < nameLength) else { return false }
+            }
+            if nameLength == 8 && UnsafeRawPointer(base + nameStart).loadUnaligned(as: UInt64.self) == nameWord {
+                guard valueLength > 0 else { return false }
+                hasName = true
+            }
+            previousStart = nameStart
+            previousLength = nameLength
+        }
+        return hasName
+    }
+
+    /// `__name__` as one little- or big-endian word, as `loadUnaligned` reads it on this machine.
+    private static let metricNameWord: UInt64 = Array(Label.metricName.utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+
+    @inline(__always)
+    private static func isASCII(_ start: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let raw = UnsafeRawPointer(start)
+        var offset = 0
+        var bits: UInt64 = 0
+        while offset + 8 <= count {
+            bits |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < count {
+            bits |= UInt64(start[offset])
+            offset += 1
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
     }
 
     @inline(__always)

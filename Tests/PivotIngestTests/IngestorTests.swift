@@ -33,6 +33,8 @@ import Testing
         ([("job", "a"), ("__name__", "up")], "labels not sorted by name"),
         ([("__name__", "up"), ("", "x")], "empty label name"),
         ([("__name__", "")], "missing metric name"),
+        ([("__name__x", "up")], "missing metric name"),
+        ([("__name__", "up"), ("jobs", "a"), ("job", "b")], "labels not sorted by name"),
     ] as [([(String, String)], String)])
     func invalidLabelsAreRefusedNamingTheSeries(pairs: [(String, String)], expected: String) async throws {
         // Each label rule violation refuses the batch with a message naming the series.
@@ -45,6 +47,14 @@ import Testing
             #expect(error.message.contains(expected), "\(error.message)")
         }
         #expect(try store.querier(mint: 0, maxt: 2_000).labelNames([]).isEmpty)
+    }
+
+    @Test func nonASCIIValuesAndNamesThatPrefixTheNextAreAccepted() async throws {
+        // Valid UTF-8 beyond ASCII passes, and a name sorts before a longer name it is a prefix of.
+        let store = MemoryStore()
+        let result = try await Ingestor(store: store).ingest(
+            batch([("__name__", "up"), ("job", "a"), ("jobs", "grüße")]), via: .remoteWrite1)
+        #expect(result.samplesWritten == 1)
     }
 
     @Test func invalidUTF8IsRefused() async {

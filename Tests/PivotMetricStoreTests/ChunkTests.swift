@@ -89,6 +89,22 @@ struct ChunkTests {
         }
     }
 
+    @Test func anOpenChunkGrowsByAQuarterNotByDoubling() {
+        // An open chunk's spare byte capacity stays near a quarter of its size (it lives for hours per series).
+        var rng = ChunkTestRandom(seed: 7)
+        var chunk = XORChunk()
+        for sample in ChunkTestData.randomSeries(count: 480, using: &rng) {
+            chunk.append(sample)
+            let allowed = chunk.bytes.count + max(chunk.bytes.count / 4, 16) + 9 + 32
+            #expect(chunk.bytes.capacity <= allowed, "\(chunk.bytes.count) bytes in a capacity of \(chunk.bytes.capacity)")
+        }
+    }
+
+    @Test func aChunkValueTakesAtMost64Bytes() {
+        // The encoder state beside the byte array is packed (one open chunk per series stays in memory).
+        #expect(MemoryLayout<XORChunk>.size <= 64)
+    }
+
     @Test func unorderedTimestampsStillRoundTrip() throws {
         // Timestamps in any order (not a supported use, but the wrapping arithmetic makes it exact) decode unchanged.
         var rng = ChunkTestRandom(seed: 99)

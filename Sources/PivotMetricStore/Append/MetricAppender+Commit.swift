@@ -107,15 +107,23 @@ extension MetricAppender {
             let shardIndex = HeadShard.shard(of: staged[start].id)
             var end = start + 1
             while end < staged.count && HeadShard.shard(of: staged[end].id) == shardIndex { end += 1 }
-            store.head.shards[shardIndex].state.withLock { state in
-                _ = state
-                for position in start..<end {
-                    let entry = staged[position]
-                    let series = entry.series.takeUnretainedValue()
-                    series.isLogged = true
-                    for index in entry.samples { series.insert(samples[Int(index)], policy: policy) }
-                    for index in entry.histograms { series.insert(histograms[Int(index)]) }
-                    for index in entry.exemplars { series.noteExemplar(exemplars[Int(index)]) }
+            // Through buffer pointers and an unretained series: no reference counting per entry or sample.
+            staged.withUnsafeBufferPointer { staged in
+                samples.withUnsafeBufferPointer { samples in
+                    store.head.shards[shardIndex].state.withLock { state in
+                        _ = state
+                        for position in start..<end {
+                            let sampleRange = staged[position].samples
+                            let histogramRange = staged[position].histograms
+                            let exemplarRange = staged[position].exemplars
+                            staged[position].series._withUnsafeGuaranteedRef { series in
+                                series.isLogged = true
+                                for index in sampleRange { series.insert(samples[Int(index)], policy: policy) }
+                                for index in histogramRange { series.insert(histograms[Int(index)]) }
+                                for index in exemplarRange { series.noteExemplar(exemplars[Int(index)]) }
+                            }
+                        }
+                    }
                 }
             }
             start = end

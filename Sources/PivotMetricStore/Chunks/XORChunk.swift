@@ -58,24 +58,52 @@ public struct XORChunk: Sendable {
     /// The encoding, header included.
     public private(set) var bytes: [UInt8]
     /// Samples in the chunk.
-    public private(set) var count: Int
+    public private(set) var count: Int {
+        get { Int(storedCount) }
+        set { storedCount = UInt32(truncatingIfNeeded: newValue) }
+    }
     /// Zero bits at the end of the last byte still free for the next sample (0...7).
-    var freeBits: Int
+    var freeBits: Int {
+        get { Int(storedFreeBits) }
+        set { storedFreeBits = UInt8(truncatingIfNeeded: newValue) }
+    }
     /// The first sample's timestamp; `Int64.max` when empty.
     var firstTime: Int64
     var lastTime: Int64
     var lastDelta: Int64
     var lastValueBits: UInt64
     /// The XOR window; `leading == XORChunk.noWindow` until the first `110` control.
-    var leading: Int
-    var trailing: Int
+    var leading: Int {
+        get { Int(storedLeading) }
+        set { storedLeading = UInt8(truncatingIfNeeded: newValue) }
+    }
+    var trailing: Int {
+        get { Int(storedTrailing) }
+        set { storedTrailing = UInt8(truncatingIfNeeded: newValue) }
+    }
     /// The decimal scale exponent; `XORChunk.noScale` until the first `1111` control.
-    var scale: Int
+    var scale: Int {
+        get { Int(storedScale) }
+        set { storedScale = Int8(truncatingIfNeeded: newValue) }
+    }
     /// The last decimal step written.
     var lastStep: Int64
     /// The smallest decimal scale of the last value (`DecimalScale.none` when it has none), or
     /// `DecimalScale.unknown` when not computed. A cache for the encoder; not part of the encoding.
-    var lastValueScale: Int
+    var lastValueScale: Int {
+        get { Int(storedLastValueScale) }
+        set { storedLastValueScale = Int8(truncatingIfNeeded: newValue) }
+    }
+
+    // The small fields in narrow storage, last (a struct is laid out in declaration order): one open
+    // chunk per series lives in memory, so 57 bytes instead of 96 matter. Ranges: count < 2^32,
+    // freeBits 0...7, leading 0...63 or `noWindow`, trailing 0...64, scales −2...7.
+    private var storedCount: UInt32
+    private var storedFreeBits: UInt8
+    private var storedLeading: UInt8
+    private var storedTrailing: UInt8
+    private var storedScale: Int8
+    private var storedLastValueScale: Int8
 
     static let noWindow = 0xFF
     static let noScale = -1
@@ -83,17 +111,17 @@ public struct XORChunk: Sendable {
     /// An empty chunk.
     public init() {
         bytes = [Self.formatVersion, 0, 0, 0, 0]
-        count = 0
-        freeBits = 0
+        storedCount = 0
+        storedFreeBits = 0
         firstTime = .max
         lastTime = .min
         lastDelta = 0
         lastValueBits = 0
-        leading = Self.noWindow
-        trailing = 0
-        scale = Self.noScale
+        storedLeading = UInt8(Self.noWindow)
+        storedTrailing = 0
+        storedScale = Int8(Self.noScale)
         lastStep = 0
-        lastValueScale = DecimalScale.unknown
+        storedLastValueScale = Int8(DecimalScale.unknown)
     }
 
     /// Reads persisted bytes. Validates the header and decodes the whole stream once, so a truncated
@@ -132,8 +160,8 @@ public struct XORChunk: Sendable {
             throw ChunkError(.trailingData, "chunk has non-zero padding bits after its \(count) samples")
         }
         self.bytes = bytes
-        self.count = count
-        self.freeBits = freeBits
+        storedCount = UInt32(count)
+        storedFreeBits = UInt8(freeBits)
         if count > 0 {
             firstTime = decoder.firstTime
             lastTime = decoder.time
@@ -143,11 +171,11 @@ public struct XORChunk: Sendable {
         }
         lastDelta = decoder.delta
         lastValueBits = decoder.valueBits
-        leading = decoder.leading
-        trailing = decoder.trailing
-        scale = decoder.scale
+        storedLeading = UInt8(truncatingIfNeeded: decoder.leading)
+        storedTrailing = UInt8(truncatingIfNeeded: decoder.trailing)
+        storedScale = Int8(truncatingIfNeeded: decoder.scale)
         lastStep = decoder.lastStep
-        lastValueScale = DecimalScale.unknown
+        storedLastValueScale = Int8(DecimalScale.unknown)
     }
 
     /// Whether the chunk holds no samples.
@@ -316,6 +344,9 @@ public struct XORChunk: Sendable {
     /// Appends the low `count` bits of `value` (0...64; higher bits must be zero) to the stream.
     @inline(__always)
     private mutating func writeBits(_ value: UInt64, count bitCount: Int) {
+        // At most 9 bytes are appended below; grow by a quarter instead of the array's doubling, so an
+        // open chunk wastes little memory (a head chunk lives for hours, one per series).
+        if bytes.capacity &- bytes.count < 9 { growCapacity() }
         var remaining = bitCount
         if freeBits > 0 {
             let taken = Swift.min(freeBits, remaining)
@@ -332,6 +363,12 @@ public struct XORChunk: Sendable {
             bytes.append(UInt8(truncatingIfNeeded: value &<< UInt64(8 - remaining)))
             freeBits = 8 - remaining
         }
+    }
+
+    /// Makes room for at least 16 more bytes, growing by about a quarter of the current size.
+    @inline(never)
+    private mutating func growCapacity() {
+        bytes.reserveCapacity(bytes.count + Swift.max(bytes.count >> 2, 16))
     }
 
     @inline(__always)

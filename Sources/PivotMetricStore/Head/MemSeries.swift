@@ -7,7 +7,11 @@ typealias SeriesID = UInt32
 /// One series in the head: its identity, its open chunk and the data not yet written to SQLite.
 /// Every access happens under the lock of the shard that owns it (hence `@unchecked Sendable`).
 final class MemSeries: @unchecked Sendable {
+    // Stored properties are laid out in declaration order: small ones are grouped to avoid padding.
     let id: SeriesID
+    /// The appender that staged samples last (see `stagedMaxTime`), so one appender's repeated series
+    /// are checked against what it staged before.
+    var stagedToken: UInt32 = 0
     let hash: UInt64
     /// The `LabelSetEncoding` of the series' labels.
     let labelBytes: [UInt8]
@@ -17,6 +21,10 @@ final class MemSeries: @unchecked Sendable {
     /// Whether the chunks table has a row (id, `head.minTime`) written from `head` (so a later
     /// write of `head`, a superset, may replace it).
     var headOwnsRow = false
+    /// Whether a series record for this series is in the write-ahead log or the series table.
+    var isLogged = false
+    /// Whether the series table has the series.
+    var isPersisted = false
     /// `head.count` when the head was last written; equal means there is nothing new to write.
     var headPersistedCount = 0
     /// Full chunks (and out-of-order runs) waiting for the next checkpoint.
@@ -32,16 +40,9 @@ final class MemSeries: @unchecked Sendable {
     /// head and pending chunks own), so queries of recent data can skip SQLite.
     var coldMaxTime: Int64 = .min
 
-    /// The appender that staged samples last, and the newest sample it staged, so one appender's
-    /// repeated series are checked against what it staged before.
-    var stagedToken: UInt32 = 0
+    /// The newest sample the appender `stagedToken` staged.
     var stagedMaxTime: Int64 = .min
     var stagedValueBits: UInt64 = 0
-
-    /// Whether a series record for this series is in the write-ahead log or the series table.
-    var isLogged = false
-    /// Whether the series table has the series.
-    var isPersisted = false
 
     /// State few series need: out-of-order samples, native histograms, exemplar bookkeeping.
     var extras: SeriesExtras?
