@@ -4,36 +4,52 @@ import PivotPromQLEngine
 
 /// JSON encoding of query results exactly as Prometheus's API writes them: timestamps as float
 /// seconds (`jsonutil.MarshalTimestamp`), values as strings (`jsonutil.MarshalValue`).
+///
+/// Writes UTF-8 bytes into one growing buffer (no intermediate strings per point).
 enum QueryResultJSON {
     static func data(_ value: QueryValue) -> String {
-        var out = "{\"resultType\":\"\(value.resultType)\",\"result\":"
+        var out: [UInt8] = []
+        out.reserveCapacity(estimatedSize(value))
+        out.append(contentsOf: "{\"resultType\":\"".utf8)
+        out.append(contentsOf: value.resultType.utf8)
+        out.append(contentsOf: "\",\"result\":".utf8)
         switch value {
         case .scalar(let point):
-            out += pair(point.timestamp, GoFloatFormat.apiValue(point.value))
+            writePair(point.timestamp, point.value, to: &out)
         case .string(let text, let time):
-            out += "[" + timestamp(time) + "," + JSONString.quote(text) + "]"
+            out.append(UInt8(ascii: "["))
+            writeTimestamp(time, to: &out)
+            out.append(UInt8(ascii: ","))
+            out.append(contentsOf: JSONString.quote(text).utf8)
+            out.append(UInt8(ascii: "]"))
         case .vector(let elements):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { out += "," }
-                out += "{\"metric\":" + labels(element.labels) + ",\"value\":"
-                out += pair(element.timestamp, GoFloatFormat.apiValue(element.value)) + "}"
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: "{\"metric\":".utf8)
+                writeLabels(element.labels, to: &out)
+                out.append(contentsOf: ",\"value\":".utf8)
+                writePair(element.timestamp, element.value, to: &out)
+                out.append(UInt8(ascii: "}"))
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .matrix(let series):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, one) in series.enumerated() {
-                if index > 0 { out += "," }
-                out += "{\"metric\":" + labels(one.labels) + ",\"values\":["
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: "{\"metric\":".utf8)
+                writeLabels(one.labels, to: &out)
+                out.append(contentsOf: ",\"values\":[".utf8)
                 for (pointIndex, point) in one.points.enumerated() {
-                    if pointIndex > 0 { out += "," }
-                    out += pair(point.timestamp, GoFloatFormat.apiValue(point.value))
+                    if pointIndex > 0 { out.append(UInt8(ascii: ",")) }
+                    writePair(point.timestamp, point.value, to: &out)
                 }
-                out += "]}"
+                out.append(contentsOf: "]}".utf8)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         }
-        return out + "}"
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func pair(_ time: Int64, _ value: String) -> String {
@@ -43,17 +59,112 @@ enum QueryResultJSON {
     /// Milliseconds as float seconds: the integer part, then `.` and exactly three digits when the
     /// millisecond fraction is not zero.
     static func timestamp(_ milliseconds: Int64) -> String {
-        var out = milliseconds < 0 ? "-" : ""
-        let magnitude = milliseconds.magnitude
-        out += String(magnitude / 1000)
-        let fraction = magnitude % 1000
-        if fraction != 0 {
-            out += "." + (fraction < 100 ? "0" : "") + (fraction < 10 ? "0" : "") + String(fraction)
-        }
-        return out
+        var out: [UInt8] = []
+        writeTimestamp(milliseconds, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func labels(_ labels: Labels) -> String {
-        "{" + labels.map { JSONString.quote($0.name) + ":" + JSONString.quote($0.value) }.joined(separator: ",") + "}"
+        var out: [UInt8] = []
+        writeLabels(labels, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: Byte writers
+
+    /// A rough size of the encoding, so the buffer grows rarely.
+    private static func estimatedSize(_ value: QueryValue) -> Int {
+        switch value {
+        case .scalar, .string: return 64
+        case .vector(let elements): return 64 + elements.count * 256
+        case .matrix(let series): return 64 + series.reduce(0) { $0 + 256 + $1.points.count * 32 }
+        }
+    }
+
+    /// `[<timestamp>,"<value>"]`.
+    static func writePair(_ time: Int64, _ value: Double, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        writeTimestamp(time, to: &out)
+        out.append(UInt8(ascii: ","))
+        out.append(UInt8(ascii: "\""))
+        writeValue(value, to: &out)
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// `GoFloatFormat.apiValue(value)`. Integers from 1 to below 1e15 are written directly; other
+    /// values from 1e-4 to below 1e15 use Swift's shortest round-trip `description`, which is the
+    /// same fixed notation there (both give the shortest digits that round-trip, closest to the value).
+    static func writeValue(_ value: Double, to out: inout [UInt8]) {
+        let magnitude = value.magnitude
+        if magnitude >= 1e-4, magnitude < 1e15 {
+            if value == value.rounded(.towardZero) {
+                if value < 0 { out.append(UInt8(ascii: "-")) }
+                writeDecimal(UInt64(magnitude), to: &out)
+            } else {
+                out.append(contentsOf: value.description.utf8)
+            }
+            return
+        }
+        out.append(contentsOf: GoFloatFormat.apiValue(value).utf8)
+    }
+
+    static func writeTimestamp(_ milliseconds: Int64, to out: inout [UInt8]) {
+        if milliseconds < 0 { out.append(UInt8(ascii: "-")) }
+        let magnitude = milliseconds.magnitude
+        writeDecimal(magnitude / 1000, to: &out)
+        let fraction = magnitude % 1000
+        if fraction != 0 {
+            out.append(UInt8(ascii: "."))
+            out.append(UInt8(ascii: "0") + UInt8(fraction / 100))
+            out.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+            out.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+        }
+    }
+
+    /// The decimal digits of `value`.
+    static func writeDecimal(_ value: UInt64, to out: inout [UInt8]) {
+        if value < 10 {
+            out.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes of scratch, enough for 20 digits
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            while rest > 0 {
+                scratch[31 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+            out.append(contentsOf: scratch[(32 - count)...])
+        }
+    }
+
+    static func writeLabels(_ labels: Labels, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (index, label) in labels.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            writeQuoted(label.name, to: &out)
+            out.append(UInt8(ascii: ":"))
+            writeQuoted(label.value, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// `JSONString.quote(string)`, copying the bytes directly when nothing needs escaping.
+    static func writeQuoted(_ string: String, to out: inout [UInt8]) {
+        var plain = true
+        for byte in string.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            plain = false
+            break
+        }
+        if plain {
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: string.utf8)
+            out.append(UInt8(ascii: "\""))
+        } else {
+            out.append(contentsOf: JSONString.quote(string).utf8)
+        }
     }
 }

@@ -23,14 +23,27 @@ struct MetricQuerier: Querier {
             guard series.hasData(from: mint, through: maxt) else { return }
             snapshots.append(HeadSnapshot(series, range: range))
         }
-        // Sort by the label encodings (no allocation), so results come out in label order.
-        snapshots.sort { LabelSetEncoding.precedes($0.labelBytes, $1.labelBytes) }
+        // Sort by the label sets, so results come out in label order: indices (small values) by
+        // memcmp-able keys built once.
+        var order = Array(snapshots.indices)
+        if snapshots.count > 1 {
+            let keys = LabelOrderKeys(snapshots.map(\.labelBytes))
+            order.sort { keys.precedes($0, $1) }
+        }
         let span = store.maxChunkSpan.load(ordering: .relaxed)
         var result: [SeriesSamples] = []
         result.reserveCapacity(snapshots.count)
         do {
             try store.readers.withConnection { connection in
-                for snapshot in snapshots {
+                for position in order {
+                    // Borrow the snapshot in the common case instead of copying it (and its references).
+                    if let samples = snapshots[position].headOnlySamples(in: range) {
+                        guard !samples.isEmpty else { continue }
+                        result.append(SeriesSamples(
+                            labels: LabelSetEncoding.decode(snapshots[position].labelBytes) ?? .empty, samples: samples))
+                        continue
+                    }
+                    let snapshot = snapshots[position]
                     var lists: [[Sample]] = []
                     var histogramLists: [[HistogramSample]] = []
                     if snapshot.persistedOverlaps {
@@ -178,6 +191,25 @@ private struct HeadSnapshot {
             outOfOrder = extras.outOfOrder.filter { range.contains($0.timestamp) }
             histograms = extras.histograms.filter { range.contains($0.timestamp) }
         }
+    }
+}
+
+extension HeadSnapshot {
+    /// The samples in `range` when they all come from in-order head chunks that follow each other in
+    /// time (the common case: nothing to merge), decoded straight into one array; nil otherwise.
+    func headOnlySamples(in range: ClosedRange<Int64>) -> [Sample]? {
+        guard !persistedOverlaps, outOfOrder.isEmpty, histograms.isEmpty else { return nil }
+        var capacity = 0
+        var previousMax = Int64.min
+        for index in chunks.indices where !chunks[index].isEmpty {
+            guard chunks[index].minTime > previousMax else { return nil }
+            previousMax = chunks[index].maxTime
+            capacity += chunks[index].count
+        }
+        var samples: [Sample] = []
+        samples.reserveCapacity(capacity)
+        for index in chunks.indices { chunks[index].appendSamples(in: range, to: &samples) }
+        return samples
     }
 }
 

@@ -35,6 +35,9 @@ extension Evaluator {
                 return try self.selectK(aggregate.op, param, samples, sources.map { groupOf[$0] }, groupLabels.count, input.count)
             })
         default:
+            if let series = try aggregateBySeries(aggregate.op, params, input, groupOf, groupLabels, grid) {
+                return .vector(series)
+            }
             return .vector(try stepwise(grid, [.vector(input)]) { ts, args throws(EngineError) in
                 guard case .vector(let samples, let sources) = args[0] else { return [] }
                 let step = Int((ts - grid.start) / grid.step)
@@ -170,6 +173,7 @@ struct Accumulator {
     var mean: Double
     var count = 1.0
     var incrementalMean = false
+    /// The values added after `first` (kept for stddev, stdvar and quantile only).
     var values: [Double] = []
     var dropName: Bool
     var first: Double
@@ -179,7 +183,6 @@ struct Accumulator {
         self.mean = first
         self.first = first
         self.dropName = dropName
-        self.values = [first]
         // stddev/stdvar start their sum of squares at 0 (NaN for NaN or infinite input).
     }
 
@@ -225,9 +228,9 @@ struct Accumulator {
         case .stddev, .stdvar:
             // Welford's method, as Prometheus computes it.
             var n = 1.0
-            var m = values[0]
-            var aux = values[0].isNaN || values[0].isInfinite ? Double.nan : 0
-            for f in values.dropFirst() {
+            var m = first
+            var aux = first.isNaN || first.isInfinite ? Double.nan : 0
+            for f in values {
                 n += 1
                 let delta = f - m
                 m += delta / n
@@ -235,7 +238,7 @@ struct Accumulator {
             }
             let variance = aux / n
             return op == .stddev ? variance.squareRoot() : variance
-        case .quantile: return Statistics.quantile(param, values)
+        case .quantile: return Statistics.quantile(param, [first] + values)
         default: return .nan
         }
     }

@@ -32,9 +32,14 @@ struct RangeSeries {
 
     /// The points in the left-open window `(end - range, end]`.
     func window(end: Int64, range: Int64) -> ArraySlice<FloatPoint> {
+        points[windowBounds(end: end, range: range)]
+    }
+
+    /// The indices of the points in the left-open window `(end - range, end]`.
+    func windowBounds(end: Int64, range: Int64) -> Range<Int> {
         let lower = firstIndex(after: end - range)
         let upper = firstIndex(after: end)
-        return points[lower..<upper]
+        return lower..<upper
     }
 
     /// The index of the first point with a timestamp greater than `t`.

@@ -82,18 +82,48 @@ extension Evaluator {
         let annotate: (AnnotationKind, String) -> Void = { kind, text in
             if kind == .warning { local.warn(text) } else { local.info(text) }
         }
+        // Series straight from storage have distinct label sets, and they stay distinct when the metric
+        // name is dropped if they all share one name: then the duplicate check below can be skipped.
+        var distinctAfterDrop = call.args[matrixIndex].unwrappingParens.isMatrixSelector
+        if distinctAfterDrop, let firstName = input.first?.labels.metricName {
+            distinctAfterDrop = input.allSatisfy { $0.labels.metricName == firstName }
+        }
+        let noScalars: [Double] = []
+        // rate, increase and delta read the windows in place, without building a WindowInput per step.
+        let rateKind: (isCounter: Bool, isRate: Bool)? = switch name {
+        case "rate": (true, true)
+        case "increase": (true, false)
+        case "delta": (false, false)
+        default: nil
+        }
         for series in input {
             try checkInterrupt()
             var points: [FloatPoint] = []
-            for step in 0..<grid.count {
-                let ts = grid.time(step)
-                let end = refs.time(at: ts)
-                let window = series.window(end: end, range: range)
-                let arguments = scalars.map { $0[step] }
-                let window_ = WindowInput(
-                    points: window, rangeStart: end - range, rangeEnd: end, stepTime: ts, scalars: arguments,
-                    annotate: annotate)
-                if let value = function(window_) { points.append(FloatPoint(timestamp: ts, value: value)) }
+            if let rateKind, scalars.isEmpty {
+                series.points.withUnsafeBufferPointer { buffer in
+                    for step in 0..<grid.count {
+                        let ts = grid.time(step)
+                        let end = refs.time(at: ts)
+                        let window = UnsafeBufferPointer(rebasing: buffer[series.windowBounds(end: end, range: range)])
+                        if let value = RangeFunctions.extrapolatedRate(
+                            window, rangeStart: end - range, rangeEnd: end, isCounter: rateKind.isCounter,
+                            isRate: rateKind.isRate)
+                        {
+                            points.append(FloatPoint(timestamp: ts, value: value))
+                        }
+                    }
+                }
+            } else {
+                for step in 0..<grid.count {
+                    let ts = grid.time(step)
+                    let end = refs.time(at: ts)
+                    let window = series.window(end: end, range: range)
+                    let arguments = scalars.isEmpty ? noScalars : scalars.map { $0[step] }
+                    let window_ = WindowInput(
+                        points: window, rangeStart: end - range, rangeEnd: end, stepTime: ts, scalars: arguments,
+                        annotate: annotate)
+                    if let value = function(window_) { points.append(FloatPoint(timestamp: ts, value: value)) }
+                }
             }
             guard !points.isEmpty else { continue }
             try account(points.count)
@@ -116,7 +146,7 @@ extension Evaluator {
                 .map { FloatPoint(timestamp: $0, value: 1) }
             return .vector(points.isEmpty ? [] : [EvalSeries(labels: labels, points: points, dropName: true)])
         }
-        if !delayedNameRemoval {
+        if !delayedNameRemoval && !distinctAfterDrop {
             var seen = Set<Labels>()
             for series in output where !seen.insert(series.labels).inserted { throw EngineError.sameLabelset }
         }
@@ -143,5 +173,12 @@ extension Evaluator {
             }
         }
         return Labels(values.map { Label(name: $0.key, value: $0.value) })
+    }
+}
+
+private extension Expr {
+    var isMatrixSelector: Bool {
+        if case .matrixSelector = self { return true }
+        return false
     }
 }

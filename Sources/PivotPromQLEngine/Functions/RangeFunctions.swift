@@ -101,7 +101,15 @@ enum RangeFunctions {
     /// edges (at most half an average sample interval past the first/last sample, and never below zero
     /// for counters), with counter resets added back for counters.
     static func extrapolatedRate(_ input: WindowInput, isCounter: Bool, isRate: Bool) -> Double? {
-        let points = input.points
+        extrapolatedRate(
+            input.points, rangeStart: input.rangeStart, rangeEnd: input.rangeEnd, isCounter: isCounter, isRate: isRate)
+    }
+
+    /// The same over the points of the window `(rangeStart, rangeEnd]` (milliseconds), ascending,
+    /// staleness markers removed.
+    static func extrapolatedRate<Points: RandomAccessCollection<FloatPoint>>(
+        _ points: Points, rangeStart: Int64, rangeEnd: Int64, isCounter: Bool, isRate: Bool
+    ) -> Double? {
         guard points.count >= 2, let first = points.first, let last = points.last else { return nil }
         var result = last.value - first.value
         if isCounter {
@@ -111,8 +119,8 @@ enum RangeFunctions {
                 previous = p.value
             }
         }
-        var durationToStart = Double(first.timestamp - input.rangeStart) / 1000
-        var durationToEnd = Double(input.rangeEnd - last.timestamp) / 1000
+        var durationToStart = Double(first.timestamp - rangeStart) / 1000
+        var durationToEnd = Double(rangeEnd - last.timestamp) / 1000
         let sampledInterval = Double(last.timestamp - first.timestamp) / 1000
         let averageInterval = sampledInterval / Double(points.count - 1)
         let threshold = averageInterval * 1.1
@@ -123,7 +131,7 @@ enum RangeFunctions {
         }
         if durationToEnd >= threshold { durationToEnd = averageInterval / 2 }
         var factor = sampledInterval == 0 ? 1 : (sampledInterval + durationToStart + durationToEnd) / sampledInterval
-        if isRate { factor /= Double(input.range) / 1000 }
+        if isRate { factor /= Double(rangeEnd - rangeStart) / 1000 }
         return result * factor
     }
 

@@ -1,0 +1,21 @@
+import PivotModel
+
+extension XORChunk {
+    /// Appends the samples with `range.lowerBound <= timestamp <= range.upperBound` (milliseconds,
+    /// inclusive) to `samples`, in order, decoding no further than the first sample after the range.
+    /// Same contract as `samples(in:)`, without an intermediate array or per-sample buffer access.
+    func appendSamples(in range: ClosedRange<Int64>, to samples: inout [Sample]) {
+        guard count > 0, minTime <= range.upperBound, maxTime >= range.lowerBound else { return }
+        let lower = range.lowerBound
+        let upper = range.upperBound
+        bytes.withUnsafeBytes { buffer in
+            var decoder = XORChunkDecoder(count: count)
+            while decoder.remaining > 0 {
+                decoder.decodeNext(buffer)
+                let time = decoder.time
+                if time > upper { break }
+                if time >= lower { samples.append(Sample(timestamp: time, value: Double(bitPattern: decoder.valueBits))) }
+            }
+        }
+    }
+}
