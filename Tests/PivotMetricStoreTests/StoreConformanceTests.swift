@@ -25,11 +25,7 @@ import Testing
         let index = try CaseIndex(contentsOf: directory.appendingPathComponent("CASES.tsv"))
         let root = NSTemporaryDirectory() + "pivot-conformance-\(UUID().uuidString)"
         let runner = ConformanceRunner(caseIndex: index) {
-            // Scripts load data near the Unix epoch and sometimes out of order: keep everything.
-            var options = MetricStoreOptions(path: root + "/" + UUID().uuidString)
-            options.retention = 200 * 365 * 24 * 3_600_000
-            options.outOfOrderTimeWindow = 200 * 365 * 24 * 3_600_000
-            options.walSync = .never
+            let options = MetricStoreOptions.keepingEverything(path: root + "/" + UUID().uuidString)
             var logger = Logger(label: "conformance")
             logger.logLevel = .warning
             return try await MetricStore.open(options: options, logger: logger)

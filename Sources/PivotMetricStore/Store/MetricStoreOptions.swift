@@ -37,6 +37,17 @@ public struct MetricStoreOptions: Sendable, Hashable {
     public init(path: String) {
         self.path = path
     }
+
+    /// Options for loading historical data that must all be kept, such as Prometheus's PromQL test
+    /// scripts (samples near the Unix epoch, sometimes out of order): retention and out-of-order
+    /// window of 200 years, no fsync.
+    public static func keepingEverything(path: String) -> MetricStoreOptions {
+        var options = MetricStoreOptions(path: path)
+        options.retention = 200 * 365 * 24 * 3_600_000
+        options.outOfOrderTimeWindow = 200 * 365 * 24 * 3_600_000
+        options.walSync = .never
+        return options
+    }
 }
 
 /// When the open chunk of a series is full and a new one starts. Chunks are the unit of storage
