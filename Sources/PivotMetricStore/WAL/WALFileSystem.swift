@@ -147,6 +147,11 @@ enum WALFileSystem {
         return candidate
     }
 
+    /// How long `lockDirectory` waits for a lock that is held, in 10 ms tries. A process that spawns
+    /// a child (tests do) lends the child a copy of every descriptor between fork and exec, so a
+    /// lock released by `close()` can stay held for a moment after; a real second owner still fails.
+    static let lockAttempts = 100
+
     /// Takes an exclusive `flock` on `directory/LOCK` (held until the descriptor is closed).
     static func lockDirectory(_ directory: String) throws(WALError) -> Int32 {
         let path = directory + "/LOCK"
@@ -155,6 +160,11 @@ enum WALFileSystem {
             descriptor = try open(path, flags: O_RDWR | O_CREAT)
         } catch {
             throw WALError(.cannotOpen, error.message, errno: error.errno)
+        }
+        var attempt = 1
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0, errno == EWOULDBLOCK, attempt < lockAttempts {
+            attempt += 1
+            usleep(10_000)
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
