@@ -1,3 +1,5 @@
+import PivotModel
+
 extension Parser {
     /// Applies the postfix constructs that bind tighter than any operator: `[range]`, `[range:step]`,
     /// `offset d`, `@ t`, `anchored`, `smoothed`, in any number and order.

@@ -1,3 +1,4 @@
+import PivotModel
 import PivotPromQL
 import Foundation
 

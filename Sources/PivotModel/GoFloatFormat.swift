@@ -36,7 +36,7 @@ public enum GoFloatFormat {
     }
 
     /// `fmt.Sprintf("%f", value)` for values that are integers (and for infinities and NaN).
-    static func sixDecimals(_ value: Double) -> String {
+    public static func sixDecimals(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
         guard value == value.rounded() else {
