@@ -1,5 +1,6 @@
 import CPivotProtobufC
 import Glibc
+import PivotOTLP
 import PivotWire
 import SwiftProtobuf
 
@@ -14,7 +15,7 @@ enum OTLPDecodeVariants {
 
     /// The zero-copy `OTLPWalker`.
     static func walker(_ bytes: [UInt8]) throws -> OTLPTally {
-        try bytes.withUnsafeBytes { raw throws(ProtoWireError) in try OTLPWalker().walk(raw) }
+        try bytes.withUnsafeBytes { raw throws(OTLPDecodeError) in try OTLPWalker().walk(raw) }
     }
 
     /// protobuf-c's generated unpack, walked from Swift, then freed.

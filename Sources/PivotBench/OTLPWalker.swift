@@ -1,3 +1,5 @@
+import PivotOTLP
+
 /// A zero-copy walk over a serialized OTLP `ExportMetricsServiceRequest` that visits every field and
 /// tallies what it saw: the prototype of Pivot's hand-written OTLP metrics decoder.
 ///
@@ -9,7 +11,7 @@ struct OTLPWalker {
     /// How deeply `AnyValue` arrays and key-value lists may nest. Default 32.
     var maxAnyValueDepth = 32
 
-    func walk(_ bytes: UnsafeRawBufferPointer) throws(ProtoWireError) -> OTLPTally {
+    func walk(_ bytes: UnsafeRawBufferPointer) throws(OTLPDecodeError) -> OTLPTally {
         var walk = Walk(maxDepth: maxAnyValueDepth)
         var cursor = ProtoWireCursor(bytes)
         try walk.request(&cursor)
@@ -28,7 +30,7 @@ private struct Walk {
     }
 
     // ExportMetricsServiceRequest { 1: repeated ResourceMetrics resource_metrics }
-    mutating func request(_ c: inout Cursor) throws(ProtoWireError) {
+    mutating func request(_ c: inout Cursor) throws(OTLPDecodeError) {
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
             switch field {
@@ -42,7 +44,7 @@ private struct Walk {
     }
 
     // ResourceMetrics { 1: Resource resource; 2: repeated ScopeMetrics scope_metrics; 3: string schema_url }
-    mutating func resourceMetrics(_ c: inout Cursor) throws(ProtoWireError) {
+    mutating func resourceMetrics(_ c: inout Cursor) throws(OTLPDecodeError) {
         tally.resources += 1
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
@@ -65,7 +67,7 @@ private struct Walk {
 
     // Resource { 1: repeated KeyValue attributes; 2: uint32 dropped_attributes_count;
     //            3: repeated EntityRef entity_refs }
-    mutating func resource(_ c: inout Cursor) throws(ProtoWireError) {
+    mutating func resource(_ c: inout Cursor) throws(OTLPDecodeError) {
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
             switch field {
@@ -87,7 +89,7 @@ private struct Walk {
 
     // EntityRef { 1: string schema_url; 2: string type; 3: repeated string id_keys;
     //             4: repeated string description_keys }
-    mutating func entityRef(_ c: inout Cursor) throws(ProtoWireError) {
+    mutating func entityRef(_ c: inout Cursor) throws(OTLPDecodeError) {
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
             switch field {
@@ -103,7 +105,7 @@ private struct Walk {
     }
 
     // ScopeMetrics { 1: InstrumentationScope scope; 2: repeated Metric metrics; 3: string schema_url }
-    mutating func scopeMetrics(_ c: inout Cursor) throws(ProtoWireError) {
+    mutating func scopeMetrics(_ c: inout Cursor) throws(OTLPDecodeError) {
         tally.scopes += 1
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
@@ -126,7 +128,7 @@ private struct Walk {
 
     // InstrumentationScope { 1: string name; 2: string version; 3: repeated KeyValue attributes;
     //                        4: uint32 dropped_attributes_count }
-    mutating func scope(_ c: inout Cursor) throws(ProtoWireError) {
+    mutating func scope(_ c: inout Cursor) throws(OTLPDecodeError) {
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
             switch field {
@@ -148,7 +150,7 @@ private struct Walk {
     // Metric { 1: string name; 2: string description; 3: string unit; oneof data { 5: Gauge gauge;
     //          7: Sum sum; 9: Histogram histogram; 10: ExponentialHistogram exponential_histogram;
     //          11: Summary summary }; 12: repeated KeyValue metadata }
-    mutating func metric(_ c: inout Cursor) throws(ProtoWireError) {
+    mutating func metric(_ c: inout Cursor) throws(OTLPDecodeError) {
         tally.metrics += 1
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
@@ -174,7 +176,7 @@ private struct Walk {
     // Histogram { 1: repeated HistogramDataPoint data_points; 2: AggregationTemporality }
     // ExponentialHistogram { 1: repeated ExponentialHistogramDataPoint data_points; 2: AggregationTemporality }
     // Summary { 1: repeated SummaryDataPoint data_points }
-    mutating func dataPoints(_ c: inout Cursor, kind: UInt64) throws(ProtoWireError) {
+    mutating func dataPoints(_ c: inout Cursor, kind: UInt64) throws(OTLPDecodeError) {
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
             switch field {
@@ -198,7 +200,7 @@ private struct Walk {
     // NumberDataPoint { 7: repeated KeyValue attributes; 2: fixed64 start_time_unix_nano;
     //                   3: fixed64 time_unix_nano; oneof value { 4: double as_double; 6: sfixed64 as_int };
     //                   5: repeated Exemplar exemplars; 8: uint32 flags }
-    mutating func numberPoint(_ c: inout Cursor) throws(ProtoWireError) {
+    mutating func numberPoint(_ c: inout Cursor) throws(OTLPDecodeError) {
         tally.points += 1
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
@@ -227,7 +229,7 @@ private struct Walk {
     //                      6: repeated fixed64 bucket_counts; 7: repeated double explicit_bounds;
     //                      8: repeated Exemplar exemplars; 10: uint32 flags; 11: optional double min;
     //                      12: optional double max }
-    mutating func histogramPoint(_ c: inout Cursor) throws(ProtoWireError) {
+    mutating func histogramPoint(_ c: inout Cursor) throws(OTLPDecodeError) {
         tally.points += 1
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
@@ -263,7 +265,7 @@ private struct Walk {
     //     7: fixed64 zero_count; 8: Buckets positive; 9: Buckets negative; 10: uint32 flags;
     //     11: repeated Exemplar exemplars; 12: optional double min; 13: optional double max;
     //     14: double zero_threshold }
-    mutating func exponentialHistogramPoint(_ c: inout Cursor) throws(ProtoWireError) {
+    mutating func exponentialHistogramPoint(_ c: inout Cursor) throws(OTLPDecodeError) {
         tally.points += 1
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
@@ -295,7 +297,7 @@ private struct Walk {
     }
 
     // Buckets { 1: sint32 offset; 2: repeated uint64 bucket_counts }
-    mutating func exponentialBuckets(_ c: inout Cursor) throws(ProtoWireError) {
+    mutating func exponentialBuckets(_ c: inout Cursor) throws(OTLPDecodeError) {
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
             switch field {
@@ -321,7 +323,7 @@ private struct Walk {
     //                    3: fixed64 time_unix_nano; 4: fixed64 count; 5: double sum;
     //                    6: repeated ValueAtQuantile quantile_values; 8: uint32 flags }
     // ValueAtQuantile { 1: double quantile; 2: double value }
-    mutating func summaryPoint(_ c: inout Cursor) throws(ProtoWireError) {
+    mutating func summaryPoint(_ c: inout Cursor) throws(OTLPDecodeError) {
         tally.points += 1
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
@@ -350,7 +352,7 @@ private struct Walk {
 
     // Exemplar { 7: repeated KeyValue filtered_attributes; 2: fixed64 time_unix_nano;
     //            oneof value { 3: double as_double; 6: sfixed64 as_int }; 4: bytes span_id; 5: bytes trace_id }
-    mutating func exemplar(_ c: inout Cursor) throws(ProtoWireError) {
+    mutating func exemplar(_ c: inout Cursor) throws(OTLPDecodeError) {
         tally.exemplars += 1
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
@@ -371,7 +373,7 @@ private struct Walk {
     }
 
     // KeyValue { 1: string key; 2: AnyValue value; 3: int32 key_strindex }
-    mutating func keyValue(_ c: inout Cursor, depth: Int) throws(ProtoWireError) {
+    mutating func keyValue(_ c: inout Cursor, depth: Int) throws(OTLPDecodeError) {
         tally.attributes += 1
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
@@ -395,7 +397,7 @@ private struct Walk {
     //            4: double double_value; 5: ArrayValue array_value; 6: KeyValueList kvlist_value;
     //            7: bytes bytes_value; 8: int32 string_value_strindex } }
     // ArrayValue { 1: repeated AnyValue values }    KeyValueList { 1: repeated KeyValue values }
-    mutating func anyValue(_ c: inout Cursor, depth: Int) throws(ProtoWireError) {
+    mutating func anyValue(_ c: inout Cursor, depth: Int) throws(OTLPDecodeError) {
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
             switch field {
@@ -411,7 +413,7 @@ private struct Walk {
             case 5, 6:
                 try c.require(wire, .lengthDelimited, field: "array_value/kvlist_value")
                 guard depth < maxDepth else {
-                    throw ProtoWireError(.tooDeep, "AnyValue nested deeper than \(maxDepth)", offset: c.position)
+                    throw OTLPDecodeError(.tooDeep, "AnyValue nested deeper than \(maxDepth)", offset: c.position)
                 }
                 var list = try c.message()
                 while !list.isAtEnd {
@@ -437,7 +439,7 @@ private struct Walk {
     @inline(__always)
     mutating func repeatedFixed64(
         _ c: inout Cursor, _ wire: Cursor.WireType, _ visit: (inout OTLPTally, UInt64) -> Void
-    ) throws(ProtoWireError) {
+    ) throws(OTLPDecodeError) {
         if wire == .lengthDelimited {
             var packed = try c.message()
             while !packed.isAtEnd {

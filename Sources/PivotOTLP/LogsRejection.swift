@@ -1,4 +1,3 @@
-import Foundation
 import PivotWire
 import SwiftProtobuf
 
@@ -26,16 +25,27 @@ public enum LogsRejection {
     }
 
     /// Counts the log records of an OTLP/JSON request (`resourceLogs[].scopeLogs[].logRecords[]`).
-    /// Throws for a body that is not a JSON object of that shape.
+    /// Throws an `OTLPDecodeError` for a body that is not JSON (nesting is allowed up to
+    /// `jsonMaxDepth`), and a `LogsRequestError` for JSON that is not an object. A `resourceLogs` or
+    /// `scopeLogs` that is not an array of objects counts as empty.
     public static func countJSON(_ body: [UInt8]) throws -> Int {
-        guard let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+        let json = try JSONParser(maxDepth: jsonMaxDepth).parse(body)
+        guard json.objectMembers != nil else {
             throw LogsRequestError(message: "the body is not a JSON object")
         }
-        let resources = object["resourceLogs"] as? [[String: Any]] ?? []
-        return resources.reduce(0) { total, resource in
-            let scopes = resource["scopeLogs"] as? [[String: Any]] ?? []
-            return total + scopes.reduce(0) { $0 + (($1["logRecords"] as? [Any])?.count ?? 0) }
+        return objects(json["resourceLogs"]).reduce(0) { total, resource in
+            total + objects(resource["scopeLogs"]).reduce(0) { $0 + ($1["logRecords"]?.arrayElements?.count ?? 0) }
         }
+    }
+
+    /// How deep a logs body may nest when counting its records: 256, since log bodies carry arbitrary
+    /// `AnyValue` trees and only the outer levels are looked at.
+    static let jsonMaxDepth = 256
+
+    /// The elements of an array of objects; empty when `value` is anything else.
+    private static func objects(_ value: JSONValue?) -> [JSONValue] {
+        guard let elements = value?.arrayElements, elements.allSatisfy({ $0.objectMembers != nil }) else { return [] }
+        return elements
     }
 
     /// The OTLP/JSON form of `response(rejecting:)`: int64 as a string, lowerCamelCase names.

@@ -1,4 +1,5 @@
 import Foundation
+import PivotOTLP
 import PivotWire
 import SwiftProtobuf
 import Testing
@@ -10,7 +11,7 @@ import Testing
     typealias Request = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest
 
     func walk(_ bytes: [UInt8]) throws -> OTLPTally {
-        try bytes.withUnsafeBytes { raw throws(ProtoWireError) in try OTLPWalker().walk(raw) }
+        try bytes.withUnsafeBytes { raw throws(OTLPDecodeError) in try OTLPWalker().walk(raw) }
     }
 
     func exampleBytes() throws -> [UInt8] {
@@ -48,7 +49,7 @@ import Testing
         #expect {
             try walk([0x0A, 0x0A, 0x0A, 0x00])
         } throws: { error in
-            (error as? ProtoWireError)?.code == .truncated
+            (error as? OTLPDecodeError)?.code == .truncated
         }
     }
 
@@ -57,7 +58,7 @@ import Testing
         #expect {
             try walk([0x08, 0x01])
         } throws: { error in
-            (error as? ProtoWireError)?.code == .wrongWireType
+            (error as? OTLPDecodeError)?.code == .wrongType
         }
     }
 
@@ -73,7 +74,7 @@ import Testing
             #expect {
                 try walk(bytes)
             } throws: { error in
-                (error as? ProtoWireError)?.code == .malformed
+                (error as? OTLPDecodeError)?.code == .malformed
             }
         }
     }
@@ -101,7 +102,7 @@ import Testing
         #expect {
             try walk(try nested(40))
         } throws: { error in
-            (error as? ProtoWireError)?.code == .tooDeep
+            (error as? OTLPDecodeError)?.code == .tooDeep
         }
     }
 

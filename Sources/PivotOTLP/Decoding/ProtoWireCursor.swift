@@ -3,9 +3,9 @@
 ///
 /// A length-delimited field becomes either a child cursor (`message()`) or a byte count (`skipBytes()`);
 /// nothing is allocated. The buffer must outlive the cursor.
-struct ProtoWireCursor {
+public struct ProtoWireCursor {
     /// Protobuf wire types.
-    enum WireType: UInt8 {
+    public enum WireType: UInt8 {
         case varint = 0
         case fixed64 = 1
         case lengthDelimited = 2
@@ -14,11 +14,11 @@ struct ProtoWireCursor {
 
     private let buffer: UnsafeRawBufferPointer
     /// Offset of the next unread byte in `buffer`.
-    private(set) var position: Int
+    public private(set) var position: Int
     /// Offset one past the last byte of the message being read.
     private let end: Int
 
-    init(_ buffer: UnsafeRawBufferPointer) {
+    public init(_ buffer: UnsafeRawBufferPointer) {
         self.init(buffer: buffer, position: 0, end: buffer.count)
     }
 
@@ -28,21 +28,21 @@ struct ProtoWireCursor {
         self.end = end
     }
 
-    var isAtEnd: Bool { position >= end }
+    public var isAtEnd: Bool { position >= end }
 
     /// Reads a field key. Throws on field number 0, groups and unknown wire types.
     @inline(__always)
-    mutating func tag() throws(ProtoWireError) -> (field: UInt64, wireType: WireType) {
+    public mutating func tag() throws(OTLPDecodeError) -> (field: UInt64, wireType: WireType) {
         let start = position
         let key = try varint()
         guard let wireType = WireType(rawValue: UInt8(key & 7)), key >> 3 != 0 else {
-            throw ProtoWireError(.malformed, "invalid field key \(key)", offset: start)
+            throw OTLPDecodeError(.malformed, "invalid field key \(key)", offset: start)
         }
         return (key >> 3, wireType)
     }
 
     @inline(__always)
-    mutating func varint() throws(ProtoWireError) -> UInt64 {
+    public mutating func varint() throws(OTLPDecodeError) -> UInt64 {
         guard position < end else { throw truncated("varint") }
         let first = buffer[position]
         if first < 0x80 {
@@ -52,7 +52,7 @@ struct ProtoWireCursor {
         return try longVarint()
     }
 
-    private mutating func longVarint() throws(ProtoWireError) -> UInt64 {
+    private mutating func longVarint() throws(OTLPDecodeError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         let start = position
@@ -62,13 +62,13 @@ struct ProtoWireCursor {
             result |= UInt64(byte & 0x7F) << shift
             if byte < 0x80 { return result }
             shift += 7
-            if shift >= 70 { throw ProtoWireError(.malformed, "varint longer than ten bytes", offset: start) }
+            if shift >= 70 { throw OTLPDecodeError(.malformed, "varint longer than ten bytes", offset: start) }
         }
         throw truncated("varint")
     }
 
     @inline(__always)
-    mutating func fixed64() throws(ProtoWireError) -> UInt64 {
+    public mutating func fixed64() throws(OTLPDecodeError) -> UInt64 {
         guard end - position >= 8 else { throw truncated("fixed64") }
         let value = buffer.loadUnaligned(fromByteOffset: position, as: UInt64.self)
         position += 8
@@ -76,7 +76,7 @@ struct ProtoWireCursor {
     }
 
     @inline(__always)
-    mutating func fixed32() throws(ProtoWireError) -> UInt32 {
+    public mutating func fixed32() throws(OTLPDecodeError) -> UInt32 {
         guard end - position >= 4 else { throw truncated("fixed32") }
         let value = buffer.loadUnaligned(fromByteOffset: position, as: UInt32.self)
         position += 4
@@ -85,7 +85,7 @@ struct ProtoWireCursor {
 
     /// Reads a length prefix and returns a cursor over the field's bytes, positioned at their start.
     @inline(__always)
-    mutating func message() throws(ProtoWireError) -> ProtoWireCursor {
+    public mutating func message() throws(OTLPDecodeError) -> ProtoWireCursor {
         let length = try lengthPrefix()
         let child = ProtoWireCursor(buffer: buffer, position: position, end: position + length)
         position += length
@@ -94,14 +94,35 @@ struct ProtoWireCursor {
 
     /// Reads a length prefix, skips the field's bytes (a string or bytes value) and returns their count.
     @inline(__always)
-    mutating func skipBytes() throws(ProtoWireError) -> Int {
+    public mutating func skipBytes() throws(OTLPDecodeError) -> Int {
         let length = try lengthPrefix()
         position += length
         return length
     }
 
+    /// Reads a length prefix and returns the field's bytes (a string or bytes value), borrowed from the buffer.
+    @inline(__always)
+    public mutating func bytes() throws(OTLPDecodeError) -> UnsafeRawBufferPointer {
+        let length = try lengthPrefix()
+        let slice = UnsafeRawBufferPointer(rebasing: buffer[position..<(position + length)])
+        position += length
+        return slice
+    }
+
+    /// Reads a UTF-8 string field; throws `.invalidUTF8` for bytes that are not valid UTF-8.
+    @inline(__always)
+    public mutating func string(field: StaticString) throws(OTLPDecodeError) -> String {
+        let start = position
+        let raw = try bytes()
+        if raw.isEmpty { return "" }
+        guard let value = String(validating: raw, as: UTF8.self) else {
+            throw OTLPDecodeError(.invalidUTF8, "\(field) is not valid UTF-8", offset: start)
+        }
+        return value
+    }
+
     /// Skips the value of a field this reader does not need.
-    mutating func skip(_ wireType: WireType) throws(ProtoWireError) {
+    public mutating func skip(_ wireType: WireType) throws(OTLPDecodeError) {
         switch wireType {
         case .varint: _ = try varint()
         case .fixed64: _ = try fixed64()
@@ -112,21 +133,21 @@ struct ProtoWireCursor {
 
     /// Throws unless `wireType` is `expected`; names the field in the message.
     @inline(__always)
-    func require(_ wireType: WireType, _ expected: WireType, field: StaticString) throws(ProtoWireError) {
+    public func require(_ wireType: WireType, _ expected: WireType, field: StaticString) throws(OTLPDecodeError) {
         guard wireType == expected else {
-            throw ProtoWireError(
-                .wrongWireType, "\(field): wire type \(wireType.rawValue), expected \(expected.rawValue)",
+            throw OTLPDecodeError(
+                .wrongType, "\(field): wire type \(wireType.rawValue), expected \(expected.rawValue)",
                 offset: position)
         }
     }
 
-    private mutating func lengthPrefix() throws(ProtoWireError) -> Int {
+    private mutating func lengthPrefix() throws(OTLPDecodeError) -> Int {
         let length = try varint()
         guard length <= UInt64(end - position) else { throw truncated("length-delimited field") }
         return Int(length)
     }
 
-    private func truncated(_ what: String) -> ProtoWireError {
-        ProtoWireError(.truncated, "message ends inside a \(what)", offset: position)
+    private func truncated(_ what: String) -> OTLPDecodeError {
+        OTLPDecodeError(.truncated, "message ends inside a \(what)", offset: position)
     }
 }

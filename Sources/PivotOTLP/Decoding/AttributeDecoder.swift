@@ -1,0 +1,81 @@
+/// Decodes `KeyValue` and `AnyValue` messages (common to every OTLP signal), bounding how deeply
+/// arrays and key-value lists may nest so a hostile body cannot exhaust the stack.
+struct AttributeDecoder {
+    let maxDepth: Int
+
+    init(maxDepth: Int) {
+        self.maxDepth = maxDepth
+    }
+
+    /// `KeyValue { 1: string key; 2: AnyValue value }`.
+    func keyValue(_ c: inout ProtoWireCursor, depth: Int) throws(OTLPDecodeError) -> OTLPAttribute {
+        var attribute = OTLPAttribute(key: "", value: .empty)
+        while !c.isAtEnd {
+            let (field, wire) = try c.tag()
+            switch field {
+            case 1:
+                try c.require(wire, .lengthDelimited, field: "key")
+                attribute.key = try c.string(field: "key")
+            case 2:
+                try c.require(wire, .lengthDelimited, field: "value")
+                var child = try c.message()
+                attribute.value = try anyValue(&child, depth: depth)
+            default:
+                try c.skip(wire)
+            }
+        }
+        return attribute
+    }
+
+    /// `AnyValue`: a oneof of string (1), bool (2), int64 (3), double (4), ArrayValue (5),
+    /// KeyValueList (6) and bytes (7).
+    func anyValue(_ c: inout ProtoWireCursor, depth: Int) throws(OTLPDecodeError) -> OTLPAnyValue {
+        var value = OTLPAnyValue.empty
+        while !c.isAtEnd {
+            let (field, wire) = try c.tag()
+            switch field {
+            case 1:
+                try c.require(wire, .lengthDelimited, field: "string_value")
+                value = .string(try c.string(field: "string_value"))
+            case 2:
+                try c.require(wire, .varint, field: "bool_value")
+                value = .bool(try c.varint() != 0)
+            case 3:
+                try c.require(wire, .varint, field: "int_value")
+                value = .int(Int64(bitPattern: try c.varint()))
+            case 4:
+                try c.require(wire, .fixed64, field: "double_value")
+                value = .double(Double(bitPattern: try c.fixed64()))
+            case 5, 6:
+                try c.require(wire, .lengthDelimited, field: field == 5 ? "array_value" : "kvlist_value")
+                guard depth < maxDepth else {
+                    throw OTLPDecodeError(.tooDeep, "attribute values nest deeper than \(maxDepth) levels", offset: c.position)
+                }
+                var list = try c.message()
+                var values: [OTLPAnyValue] = []
+                var pairs: [OTLPAttribute] = []
+                while !list.isAtEnd {
+                    let (inner, innerWire) = try list.tag()
+                    if inner == 1 {
+                        try list.require(innerWire, .lengthDelimited, field: "values")
+                        var element = try list.message()
+                        if field == 5 {
+                            values.append(try anyValue(&element, depth: depth + 1))
+                        } else {
+                            pairs.append(try keyValue(&element, depth: depth + 1))
+                        }
+                    } else {
+                        try list.skip(innerWire)
+                    }
+                }
+                value = field == 5 ? .array(values) : .keyValueList(pairs)
+            case 7:
+                try c.require(wire, .lengthDelimited, field: "bytes_value")
+                value = .bytes(Array(try c.bytes()))
+            default:
+                try c.skip(wire)
+            }
+        }
+        return value
+    }
+}
