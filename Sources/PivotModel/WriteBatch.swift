@@ -108,6 +108,11 @@ public struct WriteBatch: Sendable {
         return ByteRange(offset: offset, length: UInt32(bytes.count) - offset)
     }
 
+    /// Appends a label's name and value to the arena.
+    public mutating func intern(_ label: Label) -> LabelRef {
+        LabelRef(name: intern(label.name), value: intern(label.value))
+    }
+
     /// Appends a series built from `labels` (which must be sorted and unique) with its data.
     public mutating func append(
         labels: Labels, samples newSamples: [Sample] = [], histograms newHistograms: [HistogramSample] = [],
@@ -115,23 +120,55 @@ public struct WriteBatch: Sendable {
     ) {
         let labelStart = labelRefs.count
         for label in labels {
-            labelRefs.append(LabelRef(name: intern(label.name), value: intern(label.value)))
+            labelRefs.append(intern(label))
         }
-        let labelRange = labelStart..<labelRefs.count
+        appendSeries(labels: labelStart..<labelRefs.count, newSamples, newHistograms, newExemplars)
+    }
+
+    /// Appends a series whose labels are already in the arena: `refs` must be sorted by name, unique
+    /// and non-empty. Builders that write many series sharing labels (histogram buckets) intern each
+    /// label once and reuse its ranges.
+    public mutating func append(
+        labelRefs refs: [LabelRef], samples newSamples: [Sample] = [], histograms newHistograms: [HistogramSample] = [],
+        exemplars newExemplars: [Exemplar] = []
+    ) {
+        let labelStart = labelRefs.count
+        labelRefs.append(contentsOf: refs)
+        appendSeries(labels: labelStart..<labelRefs.count, newSamples, newHistograms, newExemplars)
+    }
+
+    /// `append(labelRefs:samples:)` for the common series of one float sample, without an array.
+    public mutating func append(labelRefs refs: [LabelRef], sample: Sample, exemplars newExemplars: [Exemplar] = []) {
+        let labelStart = labelRefs.count
+        labelRefs.append(contentsOf: refs)
+        samples.append(sample)
+        appendSeries(labels: labelStart..<labelRefs.count, samples: (samples.count - 1)..<samples.count, [], newExemplars)
+    }
+
+    private mutating func appendSeries(
+        labels labelRange: Range<Int>, _ newSamples: [Sample], _ newHistograms: [HistogramSample], _ newExemplars: [Exemplar]
+    ) {
         let sampleStart = samples.count
         samples.append(contentsOf: newSamples)
+        appendSeries(labels: labelRange, samples: sampleStart..<samples.count, newHistograms, newExemplars)
+    }
+
+    private mutating func appendSeries(
+        labels labelRange: Range<Int>, samples sampleRange: Range<Int>, _ newHistograms: [HistogramSample],
+        _ newExemplars: [Exemplar]
+    ) {
         let histogramStart = histograms.count
         histograms.append(contentsOf: newHistograms)
         let exemplarStart = exemplars.count
         for exemplar in newExemplars {
             let start = labelRefs.count
             for label in exemplar.labels {
-                labelRefs.append(LabelRef(name: intern(label.name), value: intern(label.value)))
+                labelRefs.append(intern(label))
             }
             exemplars.append(ExemplarRef(labels: start..<labelRefs.count, value: exemplar.value, timestamp: exemplar.timestamp))
         }
         series.append(Series(
-            labels: labelRange, samples: sampleStart..<samples.count,
+            labels: labelRange, samples: sampleRange,
             histograms: histogramStart..<histograms.count, exemplars: exemplarStart..<exemplars.count))
     }
 }

@@ -1,0 +1,287 @@
+import PivotModel
+
+/// Writes the series of one OTLP metric into a batch: gauges and sums as float series, explicit-bucket
+/// histograms as `_bucket`/`_sum`/`_count`, exponential histograms as native histograms, summaries as
+/// `{quantile}` series plus `_sum`/`_count`. Delta points go through `DeltaToCumulative` first.
+struct MetricWriter {
+    let translator: OTLPMetricsTranslator
+    let context: ResourceContext
+    let names: LabelNames
+    let metric: OTLPMetric
+    let now: Int64
+    /// Earliest and latest point time written, in milliseconds (for `target_info`).
+    private(set) var timeRange: ClosedRange<Int64>?
+    /// Arena ranges of the histogram's label names and `le` values, interned once per metric.
+    private var histogramRefs: HistogramRefs?
+
+    init(translator: OTLPMetricsTranslator, context: ResourceContext, names: LabelNames, metric: OTLPMetric, now: Int64) {
+        self.translator = translator
+        self.context = context
+        self.names = names
+        self.metric = metric
+        self.now = now
+    }
+
+    mutating func write(into result: inout OTLPTranslationResult) {
+        let count = metric.data.pointCount
+        guard count > 0 else { return }
+        guard !metric.name.isEmpty else {
+            result.reject(count, "a metric has no name")
+            return
+        }
+        switch metric.data {
+        case .none:
+            return
+        case .gauge(let points):
+            let name = translator.metricNamer.metricName(name: metric.name, unit: metric.unit, shape: .gauge)
+            addMetadata(name, .gauge, into: &result.batch)
+            writeNumbers(points, name: name, delta: false, keepExemplars: false, into: &result)
+        case .sum(let sum):
+            let shape: OTLPMetricShape = sum.isMonotonic ? .counter : .nonMonotonicSum
+            guard let delta = accepts(sum.temporality, points: sum.points.count, into: &result) else { return }
+            let name = translator.metricNamer.metricName(name: metric.name, unit: metric.unit, shape: shape)
+            addMetadata(name, sum.isMonotonic ? .counter : .gauge, into: &result.batch)
+            writeNumbers(sum.points, name: name, delta: delta, keepExemplars: true, into: &result)
+        case .histogram(let histogram):
+            guard let delta = accepts(histogram.temporality, points: histogram.points.count, into: &result) else { return }
+            let name = translator.metricNamer.metricName(name: metric.name, unit: metric.unit, shape: .histogram)
+            addMetadata(name, .histogram, into: &result.batch)
+            for point in histogram.points { writeHistogram(point, name: name, delta: delta, into: &result) }
+        case .exponentialHistogram(let histogram):
+            guard let delta = accepts(histogram.temporality, points: histogram.points.count, into: &result) else { return }
+            let name = translator.metricNamer.metricName(name: metric.name, unit: metric.unit, shape: .exponentialHistogram)
+            addMetadata(name, .histogram, into: &result.batch)
+            for point in histogram.points { writeExponential(point, name: name, delta: delta, into: &result) }
+        case .summary(let points):
+            let name = translator.metricNamer.metricName(name: metric.name, unit: metric.unit, shape: .summary)
+            addMetadata(name, .summary, into: &result.batch)
+            for point in points { writeSummary(point, name: name, into: &result) }
+        }
+    }
+
+    /// Whether points of this temporality are stored: `false` for cumulative, `true` for delta when
+    /// conversion is on; nil (and the points rejected) otherwise.
+    private func accepts(_ temporality: OTLPTemporality, points: Int, into result: inout OTLPTranslationResult) -> Bool? {
+        switch temporality {
+        case .cumulative:
+            return false
+        case .delta where translator.options.deltaConversion == .toCumulative:
+            return true
+        case .delta:
+            result.reject(points, "metric \"\(metric.name)\" has delta temporality, which is not stored when --otlp.delta-conversion=false")
+            return nil
+        case .unspecified:
+            result.reject(points, "metric \"\(metric.name)\" has no aggregation temporality")
+            return nil
+        }
+    }
+
+    private func addMetadata(_ name: String, _ type: MetricType, into batch: inout WriteBatch) {
+        let unit = translator.metricNamer.metadataUnit(metric.unit)
+        batch.metadata.append((name: name, metadata: MetricMetadata(type: type, help: metric.description, unit: unit)))
+    }
+
+    private mutating func note(_ time: Int64) {
+        timeRange = timeRange.map { min($0.lowerBound, time)...max($0.upperBound, time) } ?? time...time
+    }
+
+    private func isStale(_ flags: UInt32) -> Bool { flags & OTLPDataPointFlags.noRecordedValue != 0 }
+
+    // MARK: Gauges and sums
+
+    private mutating func writeNumbers(
+        _ points: [OTLPNumberPoint], name: String, delta: Bool, keepExemplars: Bool, into result: inout OTLPTranslationResult
+    ) {
+        let extra = [Label(name: Label.metricName, value: name)]
+        for point in points {
+            let labels = Labels(sorted: context.labels(attributes: point.attributes, names: names, extra: extra))
+            var value = point.value.doubleValue
+            if isStale(point.flags) {
+                value = StaleMarker.value
+                if delta { translator.deltas.end(labels) }
+            } else if delta {
+                switch translator.deltas.add(
+                    .number(value), to: labels, startTimeUnixNano: point.startTimeUnixNano,
+                    timeUnixNano: point.timeUnixNano, now: now)
+                {
+                case .cumulative(.number(let total), _): value = total
+                case .cumulative: break
+                case .rejected(let reason):
+                    result.reject(reason)
+                    continue
+                }
+            }
+            let time = milliseconds(point.timeUnixNano)
+            note(time)
+            let exemplars = keepExemplars ? ExemplarConversion.exemplars(point.exemplars, names: names) : []
+            result.batch.append(labels: labels, samples: [Sample(timestamp: time, value: value)], exemplars: exemplars)
+        }
+    }
+
+    // MARK: Explicit-bucket histograms
+
+    /// The label names and values every bucket series of a metric shares, interned once.
+    struct HistogramRefs {
+        var metricName: WriteBatch.ByteRange
+        var le: WriteBatch.ByteRange
+        var bucketName: WriteBatch.ByteRange
+        var sumName: WriteBatch.ByteRange
+        var countName: WriteBatch.ByteRange
+        var infinity: WriteBatch.ByteRange
+        var bounds: [Double] = []
+        var boundValues: [WriteBatch.ByteRange] = []
+    }
+
+    private mutating func writeHistogram(
+        _ point: OTLPHistogramPoint, name: String, delta: Bool, into result: inout OTLPTranslationResult
+    ) {
+        guard point.bucketCounts.isEmpty || point.bucketCounts.count == point.explicitBounds.count + 1 else {
+            result.reject(
+                "histogram \"\(metric.name)\" has \(point.bucketCounts.count) bucket counts for "
+                    + "\(point.explicitBounds.count) bounds (expected bounds + 1)")
+            return
+        }
+        let base = context.labels(attributes: point.attributes, names: names, extra: []).filter {
+            $0.name != Label.metricName && $0.name != "le"
+        }
+        var count = Double(point.count)
+        var sum = point.sum
+        var buckets = point.bucketCounts
+        let stale = isStale(point.flags)
+        if stale || delta {
+            let key = Labels(sorted: LabelBuilder.sortedUnique(base + [Label(name: Label.metricName, value: name)]))
+            if stale {
+                if delta { translator.deltas.end(key) }
+            } else {
+                let value = DeltaToCumulative.Value.histogram(
+                    count: point.count, sum: point.sum ?? 0, bounds: point.explicitBounds, buckets: point.bucketCounts)
+                switch translator.deltas.add(
+                    value, to: key, startTimeUnixNano: point.startTimeUnixNano, timeUnixNano: point.timeUnixNano, now: now)
+                {
+                case .cumulative(.histogram(let totalCount, let totalSum, _, let totalBuckets), _):
+                    count = Double(totalCount)
+                    sum = point.sum == nil ? nil : totalSum
+                    buckets = totalBuckets
+                case .cumulative: break
+                case .rejected(let reason):
+                    result.reject(reason)
+                    return
+                }
+            }
+        }
+        let time = milliseconds(point.timeUnixNano)
+        note(time)
+        func sample(_ v: Double) -> Sample { Sample(timestamp: time, value: stale ? StaleMarker.value : v) }
+
+        var refs = histogramRefs ?? HistogramRefs(
+            metricName: result.batch.intern(Label.metricName), le: result.batch.intern("le"),
+            bucketName: result.batch.intern(name + "_bucket"), sumName: result.batch.intern(name + "_sum"),
+            countName: result.batch.intern(name + "_count"), infinity: result.batch.intern("+Inf"))
+        if refs.bounds != point.explicitBounds {
+            refs.bounds = point.explicitBounds
+            refs.boundValues = point.explicitBounds.map { result.batch.intern(GoFloatFormat.fixed($0)) }
+        }
+        histogramRefs = refs
+        // The point's own labels, interned once; `__name__` and `le` go in at their sorted positions.
+        let baseRefs = base.map { result.batch.intern($0) }
+        let nameAt = base.firstIndex { $0.name > Label.metricName } ?? base.count
+        let leAt = base.firstIndex { $0.name > "le" } ?? base.count
+        func labelRefs(_ seriesName: WriteBatch.ByteRange, le: WriteBatch.ByteRange?) -> [WriteBatch.LabelRef] {
+            var out: [WriteBatch.LabelRef] = []
+            out.reserveCapacity(baseRefs.count + 2)
+            out.append(contentsOf: baseRefs[0..<nameAt])
+            out.append(WriteBatch.LabelRef(name: refs.metricName, value: seriesName))
+            if let le {
+                out.append(contentsOf: baseRefs[nameAt..<leAt])
+                out.append(WriteBatch.LabelRef(name: refs.le, value: le))
+                out.append(contentsOf: baseRefs[leAt...])
+            } else {
+                out.append(contentsOf: baseRefs[nameAt...])
+            }
+            return out
+        }
+
+        // Exemplars sorted by value, each on the first bucket whose bound is at least its value.
+        var exemplars = stale ? [] : ExemplarConversion.exemplars(point.exemplars, names: names)
+        exemplars.sort { $0.value < $1.value }
+        var nextExemplar = 0
+        var cumulative: UInt64 = 0
+        for (index, bound) in point.explicitBounds.enumerated() where index < buckets.count {
+            cumulative &+= buckets[index]
+            var assigned: [Exemplar] = []
+            while nextExemplar < exemplars.count, exemplars[nextExemplar].value <= bound {
+                assigned.append(exemplars[nextExemplar])
+                nextExemplar += 1
+            }
+            result.batch.append(
+                labelRefs: labelRefs(refs.bucketName, le: refs.boundValues[index]), sample: sample(Double(cumulative)),
+                exemplars: assigned)
+        }
+        result.batch.append(
+            labelRefs: labelRefs(refs.bucketName, le: refs.infinity), sample: sample(count),
+            exemplars: Array(exemplars[nextExemplar...]))
+        if sum != nil || stale {
+            result.batch.append(labelRefs: labelRefs(refs.sumName, le: nil), sample: sample(sum ?? 0))
+        }
+        result.batch.append(labelRefs: labelRefs(refs.countName, le: nil), sample: sample(count))
+    }
+
+    // MARK: Summaries
+
+    private mutating func writeSummary(_ point: OTLPSummaryPoint, name: String, into result: inout OTLPTranslationResult) {
+        let base = Labels(sorted: context.labels(attributes: point.attributes, names: names, extra: []))
+        let time = milliseconds(point.timeUnixNano)
+        note(time)
+        let stale = isStale(point.flags)
+        func value(_ v: Double) -> [Sample] { [Sample(timestamp: time, value: stale ? StaleMarker.value : v)] }
+        for quantile in point.quantileValues {
+            let labels = base.setting(Label.metricName, to: name).setting("quantile", to: GoFloatFormat.fixed(quantile.quantile))
+            result.batch.append(labels: labels, samples: value(quantile.value))
+        }
+        result.batch.append(labels: base.setting(Label.metricName, to: name + "_sum"), samples: value(point.sum))
+        result.batch.append(labels: base.setting(Label.metricName, to: name + "_count"), samples: value(Double(point.count)))
+    }
+
+    // MARK: Exponential histograms
+
+    private mutating func writeExponential(
+        _ point: OTLPExponentialHistogramPoint, name: String, delta: Bool, into result: inout OTLPTranslationResult
+    ) {
+        guard point.scale >= NativeHistogramConversion.minimumScale else {
+            result.reject(
+                "exponential histogram \"\(metric.name)\" has scale \(point.scale), below the smallest Prometheus schema -4")
+            return
+        }
+        let labels = Labels(sorted: context.labels(
+            attributes: point.attributes, names: names, extra: [Label(name: Label.metricName, value: name)]))
+        let time = milliseconds(point.timeUnixNano)
+        var total = NativeHistogramConversion.total(of: point)
+        let start: UInt64
+        if isStale(point.flags) {
+            if delta { translator.deltas.end(labels) }
+            note(time)
+            result.batch.append(labels: labels, histograms: [NativeHistogramConversion.staleHistogram(at: time)])
+            return
+        } else if delta {
+            switch translator.deltas.add(
+                .exponential(total), to: labels, startTimeUnixNano: point.startTimeUnixNano,
+                timeUnixNano: point.timeUnixNano, now: now)
+            {
+            case .cumulative(.exponential(let sum), let streamStart):
+                total = sum
+                start = streamStart
+            case .cumulative(_, let streamStart):
+                start = streamStart
+            case .rejected(let reason):
+                result.reject(reason)
+                return
+            }
+        } else {
+            start = point.startTimeUnixNano
+        }
+        note(time)
+        let histogram = NativeHistogramConversion.histogram(total, timestamp: time, startTimestamp: milliseconds(start))
+        let exemplars = ExemplarConversion.exemplars(point.exemplars, names: names)
+        result.batch.append(labels: labels, histograms: [histogram], exemplars: exemplars)
+    }
+}
