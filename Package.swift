@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "PivotIngest",
             dependencies: [
-                "PivotStorage",
+                "PivotStorage", "PivotOTLP", "PivotModel",
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings),
@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "PivotGRPC",
             dependencies: [
-                "PivotWire", "PivotOTLP",
+                "PivotWire", "PivotOTLP", "PivotIngest", "PivotStorage",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -108,7 +108,8 @@ let package = Package(
         .target(
             name: "PivotCLI",
             dependencies: [
-                "PivotHTTP", "PivotIngest", "PivotPromQL", "PivotMetricStore", "PivotRemoteWrite", "PivotGRPC", "CPivotSupport",
+                "PivotHTTP", "PivotIngest", "PivotPromQL", "PivotMetricStore", "PivotRemoteWrite", "PivotGRPC", "PivotOTLP",
+                "CPivotSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -123,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "PivotBench",
             dependencies: [
-                "PivotWire", "CPivotProtobufC", "PivotRemoteWrite", "PivotModel", "PivotIngest", "PivotMetricStore",
+                "PivotWire", "CPivotProtobufC", "PivotRemoteWrite", "PivotOTLP", "PivotModel", "PivotIngest", "PivotMetricStore",
                 "PivotStorage", "CPivotSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
@@ -146,12 +147,12 @@ let package = Package(
         .testTarget(name: "PivotWireTests", dependencies: ["PivotWire", .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: swiftSettings),
         .testTarget(
             name: "PivotBenchTests",
-            dependencies: ["PivotBench", "PivotWire", "PivotRemoteWrite", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["PivotBench", "PivotWire", "PivotRemoteWrite", "PivotOTLP", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings),
         .testTarget(name: "PivotOTLPTests", dependencies: ["PivotOTLP", "PivotWire", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: swiftSettings),
         .testTarget(name: "PivotStorageTests", dependencies: ["PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotIngestTests", dependencies: ["PivotIngest"], swiftSettings: swiftSettings),
-        .testTarget(name: "PivotHTTPTests", dependencies: ["PivotHTTP", "PivotRemoteWrite", "PivotStorage", "PivotIngest", .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotHTTPTests", dependencies: ["PivotHTTP", "PivotRemoteWrite", "PivotStorage", "PivotIngest", "PivotOTLP", "PivotWire", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: swiftSettings),
         .testTarget(
             name: "PivotCLITests",
             dependencies: [
@@ -160,6 +161,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "PivotEndToEndTests", dependencies: ["PivotModel", "PivotRemoteWrite", "PivotMetricStore", "PivotStorage"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PivotEndToEndTests", dependencies: ["PivotModel", "PivotRemoteWrite", "PivotMetricStore", "PivotStorage"],
+            exclude: ["Support/otlp_metrics_client.py"], swiftSettings: swiftSettings),
     ]
 )

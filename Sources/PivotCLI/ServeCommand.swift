@@ -2,6 +2,7 @@ import ArgumentParser
 import PivotHTTP
 import PivotMetricStore
 import PivotModel
+import PivotOTLP
 import PivotRemoteWrite
 
 /// `pivot serve`: runs the server. Also the default when no subcommand is given.
@@ -22,6 +23,8 @@ struct ServeCommand: AsyncParsableCommand {
         "remote-write.max-series-per-request", "remote-write.max-labels-per-series",
         "remote-write.max-label-name-length", "remote-write.max-label-value-length",
         "remote-write.max-exemplar-label-set-length",
+        "otlp.translation-strategy", "otlp.promote-resource-attributes", "otlp.scope-labels",
+        "otlp.delta-conversion", "otlp.max-body-bytes",
         "query.timeout", "query.max-samples", "query.max-concurrency", "query.lookback-delta",
         "log.level", "log.format",
     ]
@@ -75,6 +78,26 @@ struct ServeCommand: AsyncParsableCommand {
             help: "Longest exemplar label set (names and values, in characters); longer exemplars are dropped and counted.")
     var remoteWriteMaxExemplarLabelSetLength = RemoteWriteLimits.default.maxExemplarLabelSetLength
 
+    @Option(name: .customLong("otlp.translation-strategy"),
+            help: "How OTLP metric and attribute names become Prometheus names: UnderscoreEscapingWithSuffixes, UnderscoreEscapingWithoutSuffixes, NoUTF8EscapingWithSuffixes or NoTranslation.")
+    var otlpTranslationStrategy = OTLPTranslationStrategy.underscoreEscapingWithSuffixes.rawValue
+
+    @Option(name: .customLong("otlp.promote-resource-attributes"),
+            help: "Resource attributes (comma separated) copied as labels onto every OTLP series of their resource.")
+    var otlpPromoteResourceAttributes = ""
+
+    @Option(name: .customLong("otlp.scope-labels"),
+            help: "Add otel_scope_name, otel_scope_version, otel_scope_schema_url and otel_scope_<attribute> labels: true or false.")
+    var otlpScopeLabels = false
+
+    @Option(name: .customLong("otlp.delta-conversion"),
+            help: "Convert delta-temporality sums and histograms to cumulative (true), or reject them through partial_success (false).")
+    var otlpDeltaConversion = true
+
+    @Option(name: .customLong("otlp.max-body-bytes"),
+            help: "Largest OTLP request body or gRPC message, compressed or decompressed (413 / RESOURCE_EXHAUSTED past it).")
+    var otlpMaxBodyBytes = 32 << 20
+
     @Option(name: .customLong("query.timeout"), help: "Longest a query may run.")
     var queryTimeout = "2m"
 
@@ -124,6 +147,19 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.queryLimits.maxSamples = try Self.positive("query.max-samples", queryMaxSamples)
         configuration.queryLimits.maxConcurrency = try Self.positive("query.max-concurrency", queryMaxConcurrency)
         configuration.queryLimits.lookbackDeltaMilliseconds = try ServeConfiguration.positiveDuration("query.lookback-delta", queryLookbackDelta)
+        guard let strategy = OTLPTranslationStrategy(rawValue: otlpTranslationStrategy) else {
+            throw ConfigurationError(
+                flag: "otlp.translation-strategy", value: otlpTranslationStrategy,
+                message: "must be one of " + OTLPTranslationStrategy.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        configuration.otlpTranslation = OTLPTranslationOptions(
+            strategy: strategy,
+            promoteResourceAttributes: otlpPromoteResourceAttributes.split(separator: ",")
+                .map { String($0.filter { !$0.isWhitespace }) }.filter { !$0.isEmpty },
+            scopeLabels: otlpScopeLabels ? .on : .off,
+            deltaConversion: otlpDeltaConversion ? .toCumulative : .reject,
+            lookbackDeltaMilliseconds: configuration.queryLimits.lookbackDeltaMilliseconds)
+        configuration.otlpMaxBodyBytes = try Self.positive("otlp.max-body-bytes", otlpMaxBodyBytes)
         try ServeConfiguration.prepareStorageDirectory(storagePath)
         return configuration
     }

@@ -1,3 +1,4 @@
+import PivotOTLP
 import PivotHTTP
 import PivotMetricStore
 import PivotModel
@@ -26,6 +27,10 @@ public struct ServeConfiguration: Sendable {
     public var outOfOrderTimeWindowMilliseconds: Int64 = 0
     public var remoteWriteLimits = RemoteWriteLimits.default
     public var queryLimits = QueryLimits()
+    /// OTLP metric translation (`--otlp.*` flags).
+    public var otlpTranslation = OTLPTranslationOptions()
+    /// Largest OTLP body or gRPC message, in bytes. Default 32 MiB.
+    public var otlpMaxBodyBytes = 32 << 20
 
     public init(
         webListenAddress: ListenAddress = ListenAddress(host: "0.0.0.0", port: 9090),

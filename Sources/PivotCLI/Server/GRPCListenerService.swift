@@ -2,20 +2,27 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
 import PivotGRPC
+import PivotIngest
 import ServiceLifecycle
 
-/// The OTLP/gRPC listener (`--otlp.grpc-listen-address`), gzip accepted. Services Pivot does not serve
-/// yet answer UNIMPLEMENTED, as gRPC does for any unknown method.
+/// The OTLP/gRPC listener (`--otlp.grpc-listen-address`), gzip accepted, messages up to
+/// `--otlp.max-body-bytes`. Services Pivot does not serve yet answer UNIMPLEMENTED, as gRPC does for
+/// any unknown method.
 struct GRPCListenerService: Service {
     let address: ListenAddress
+    let maxMessageBytes: Int
+    let metrics: OTLPMetricsReceiver
     let logger: Logger
 
     func run() async throws {
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: address.host == "localhost" ? "127.0.0.1" : address.host, port: address.port),
             transportSecurity: .plaintext,
-            config: .defaults { $0.compression.enabledAlgorithms = .all })
-        let server = GRPCServer(transport: transport, services: [LogsService()])
+            config: .defaults {
+                $0.compression.enabledAlgorithms = .all
+                $0.rpc.maxRequestPayloadSize = maxMessageBytes
+            })
+        let server = GRPCServer(transport: transport, services: [LogsService(), MetricsService(receiver: metrics)])
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
                 do {

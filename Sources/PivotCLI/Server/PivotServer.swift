@@ -2,6 +2,8 @@ import Hummingbird
 import Logging
 import Metrics
 import PivotHTTP
+import PivotIngest
+import PivotOTLP
 import PivotPromQL
 import Prometheus
 import ServiceLifecycle
@@ -40,6 +42,11 @@ struct PivotServer {
         RemoteWriteRoutes(backend: backend, limits: configuration.remoteWriteLimits).register(on: webRouter)
         SeriesRoutes(backend: backend, parseSelector: { text in try parseMetricSelector(text) }).register(on: webRouter)
         QueryRoutes(backend: backend, limits: configuration.queryLimits).register(on: webRouter)
+        let otlpMetrics = OTLPMetricsReceiver(
+            translator: OTLPMetricsTranslator(options: configuration.otlpTranslation),
+            ingestor: { backend.current?.ingestor })
+        let otlpRoutes = OTLPRoutes(metrics: otlpMetrics, maxBodyBytes: configuration.otlpMaxBodyBytes)
+        otlpRoutes.registerPrometheusPath(on: webRouter)
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: StorageService(configuration: configuration, readiness: readiness, backend: backend, logger: logger)),
@@ -50,13 +57,14 @@ struct PivotServer {
             let otlpRouter = Router()
             otlpRouter.add(middleware: RequestMetricsMiddleware())
             operations.register(on: otlpRouter)
-            OTLPLogsRoutes().register(on: otlpRouter)
+            otlpRoutes.register(on: otlpRouter)
             services.append(.init(service: ListenerService(
                 flag: "otlp.http-listen-address", address: otlpAddress, router: otlpRouter, logger: logger)))
         }
 
         if let grpcAddress = configuration.otlpGRPCListenAddress {
-            services.append(.init(service: GRPCListenerService(address: grpcAddress, logger: logger)))
+            services.append(.init(service: GRPCListenerService(
+                address: grpcAddress, maxMessageBytes: configuration.otlpMaxBodyBytes, metrics: otlpMetrics, logger: logger)))
         }
 
         var groupConfiguration = ServiceGroupConfiguration(

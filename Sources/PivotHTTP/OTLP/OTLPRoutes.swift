@@ -1,30 +1,57 @@
+import HTTPTypes
 import Hummingbird
 import Metrics
+import PivotIngest
 import PivotOTLP
+import PivotStorage
 import PivotWire
 import SwiftProtobuf
 
-/// `POST /v1/logs` (OTLP/HTTP, protobuf or JSON, optionally gzip/deflate): answered with success and
-/// `partial_success.rejected_log_records`, because Pivot does not store logs. Errors follow the OTLP
-/// spec: 400 with a `google.rpc.Status` body for a body that cannot be read, 413 past the size limit,
-/// 415 for another content type; the response uses the request's content type.
-public struct OTLPLogsRoutes: Sendable {
-    /// Largest body accepted, compressed or not, in bytes. Default 32 MiB.
+/// OTLP/HTTP: `POST /v1/metrics` and `POST /v1/logs` (protobuf or JSON, optionally gzip/deflate).
+///
+/// Metrics are translated and stored; logs are answered with success and
+/// `partial_success.rejected_log_records`, because Pivot does not store logs. The response uses the
+/// request's content type. Status mapping, as the OTLP specification asks: 200 with an
+/// `Export*ServiceResponse` (`partial_success` set when points were not stored); 400 with a
+/// `google.rpc.Status` for a body that cannot be read or data the store refuses; 413 past the size
+/// limit; 415 for another content type or encoding; 503 with `Retry-After` while storage is starting
+/// or overloaded (exporters retry only 429, 502, 503 and 504, so load never answers 500).
+public struct OTLPRoutes: Sendable {
+    /// Largest body accepted, compressed and decompressed, in bytes. Default 32 MiB (`--otlp.max-body-bytes`).
     public var maxBodyBytes: Int
-    private let rejected = Counter(label: "pivot_otlp_log_records_rejected_total", dimensions: [("transport", "http")])
+    /// Seconds an exporter should wait before retrying a 503. Default 1.
+    public var retryAfterSeconds: Int
+    public var metrics: OTLPMetricsReceiver?
+    private let rejectedLogs = Counter(label: "pivot_otlp_log_records_rejected_total", dimensions: [("transport", "http")])
 
-    public init(maxBodyBytes: Int = 32 << 20) {
+    public init(metrics: OTLPMetricsReceiver?, maxBodyBytes: Int = 32 << 20, retryAfterSeconds: Int = 1) {
+        self.metrics = metrics
         self.maxBodyBytes = maxBodyBytes
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
+    /// The OTLP listener's routes: `/v1/metrics` and `/v1/logs`.
     public func register<Context: RequestContext>(on router: Router<Context>) {
         let routes = self
-        router.post("/v1/logs") { request, _ in await routes.handle(request) }
+        router.post("/v1/metrics") { request, _ in await routes.handleMetrics(request) }
+        router.post("/v1/logs") { request, _ in await routes.handleLogs(request) }
+    }
+
+    /// Prometheus's path for OTLP metrics on the web listener: `/api/v1/otlp/v1/metrics`.
+    public func registerPrometheusPath<Context: RequestContext>(on router: Router<Context>) {
+        let routes = self
+        router.post("/api/v1/otlp/v1/metrics") { request, _ in await routes.handleMetrics(request) }
     }
 
     enum Format { case protobuf, json }
 
-    func handle(_ request: Request) async -> Response {
+    /// A request that ended before reaching the store, with its response.
+    struct Refusal: Error {
+        var response: Response
+    }
+
+    /// The content type and the decompressed body, or the response refusing them.
+    func readBody(_ request: Request) async throws(Refusal) -> (Format, [UInt8]) {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         let format: Format
         if contentType.hasPrefix("application/x-protobuf") || contentType.hasPrefix("application/protobuf") {
@@ -32,24 +59,82 @@ public struct OTLPLogsRoutes: Sendable {
         } else if contentType.hasPrefix("application/json") {
             format = .json
         } else {
-            return status(415, "unsupported Content-Type \"\(contentType)\": use application/x-protobuf or application/json", .protobuf)
+            throw Refusal(response: status(
+                .unsupportedMediaType,
+                "unsupported Content-Type \"\(contentType)\": use application/x-protobuf or application/json", .protobuf))
         }
         let collected: ByteBuffer
         do {
             collected = try await request.body.collect(upTo: maxBodyBytes)
         } catch {
-            return status(413, "request body larger than the limit of \(maxBodyBytes) bytes", format)
+            throw Refusal(response: status(.contentTooLarge, "request body larger than the limit of \(maxBodyBytes) bytes", format))
         }
-        let body: [UInt8]
         do {
-            body = try HTTPBodyDecompression.decode(
+            let body = try HTTPBodyDecompression.decode(
                 Array(collected.readableBytesView), encoding: request.headers[.contentEncoding], maxBytes: maxBodyBytes)
+            return (format, body)
         } catch {
             switch error.kind {
-            case .tooLarge: return status(413, error.message, format)
-            case .unsupportedEncoding: return status(415, error.message, format)
-            case .corrupt: return status(400, error.message, format)
+            case .tooLarge: throw Refusal(response: status(.contentTooLarge, error.message, format))
+            case .unsupportedEncoding: throw Refusal(response: status(.unsupportedMediaType, error.message, format))
+            case .corrupt: throw Refusal(response: status(.badRequest, error.message, format))
             }
+        }
+    }
+
+    // MARK: Metrics
+
+    func handleMetrics(_ request: Request) async -> Response {
+        let format: Format
+        let body: [UInt8]
+        do {
+            (format, body) = try await readBody(request)
+        } catch {
+            return error.response
+        }
+        guard let metrics else {
+            return status(.serviceUnavailable, "metrics storage is not configured", format)
+        }
+        let decoded: OTLPMetricsRequest
+        do {
+            switch format {
+            case .protobuf: decoded = try OTLPMetricsProtobufDecoder().decode(body)
+            case .json: decoded = try OTLPMetricsJSONDecoder().decode(body)
+            }
+        } catch {
+            return status(.badRequest, "cannot read the metrics export request: \(error)", format)
+        }
+        let outcome: OTLPExportOutcome
+        do {
+            outcome = try await metrics.export(decoded, via: .otlpHTTP)
+        } catch {
+            return status(error.code.isRetryable ? .serviceUnavailable : .badRequest, error.message, format)
+        }
+        switch format {
+        case .protobuf:
+            var response = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse()
+            if outcome.rejectedDataPoints > 0 || !outcome.errorMessage.isEmpty {
+                response.partialSuccess.rejectedDataPoints = Int64(outcome.rejectedDataPoints)
+                response.partialSuccess.errorMessage = outcome.errorMessage
+            }
+            return protobufResponse(response)
+        case .json:
+            guard outcome.rejectedDataPoints > 0 || !outcome.errorMessage.isEmpty else { return jsonResponse("{}") }
+            return jsonResponse(
+                "{\"partialSuccess\":{\"rejectedDataPoints\":\"\(outcome.rejectedDataPoints)\","
+                    + "\"errorMessage\":\(JSONString.quote(outcome.errorMessage))}}")
+        }
+    }
+
+    // MARK: Logs
+
+    func handleLogs(_ request: Request) async -> Response {
+        let format: Format
+        let body: [UInt8]
+        do {
+            (format, body) = try await readBody(request)
+        } catch {
+            return error.response
         }
         let count: Int
         do {
@@ -60,30 +145,46 @@ public struct OTLPLogsRoutes: Sendable {
                 count = try LogsRejection.countJSON(body)
             }
         } catch {
-            return status(400, "cannot read the logs export request: \(error)", format)
+            return status(.badRequest, "cannot read the logs export request: \(error)", format)
         }
-        if count > 0 { rejected.increment(by: Int64(count)) }
+        if count > 0 { rejectedLogs.increment(by: Int64(count)) }
         switch format {
-        case .protobuf:
-            let bytes: [UInt8] = (try? LogsRejection.response(rejecting: count).serializedBytes()) ?? []
-            return Response(status: .ok, headers: [.contentType: "application/x-protobuf"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-        case .json:
-            return jsonResponse(LogsRejection.jsonResponse(rejecting: count))
+        case .protobuf: return protobufResponse(LogsRejection.response(rejecting: count))
+        case .json: return jsonResponse(LogsRejection.jsonResponse(rejecting: count))
         }
     }
 
-    /// A `google.rpc.Status` body in the request's format.
-    func status(_ code: Int, _ message: String, _ format: Format) -> Response {
-        let httpStatus = HTTPResponse.Status(code: code)
+    // MARK: Responses
+
+    func protobufResponse(_ message: some SwiftProtobuf.Message) -> Response {
+        let bytes: [UInt8] = (try? message.serializedBytes()) ?? []
+        return Response(status: .ok, headers: [.contentType: "application/x-protobuf"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// A `google.rpc.Status` body in the request's format, with the gRPC code matching the HTTP status.
+    func status(_ httpStatus: HTTPResponse.Status, _ message: String, _ format: Format) -> Response {
+        let code: Int32 =
+            switch httpStatus.code {
+            case 503: 14  // UNAVAILABLE
+            case 413: 8  // RESOURCE_EXHAUSTED
+            case 415: 12  // UNIMPLEMENTED
+            default: 3  // INVALID_ARGUMENT
+            }
+        var headers: HTTPFields = [:]
+        if httpStatus == .serviceUnavailable { headers[.retryAfter] = String(retryAfterSeconds) }
         switch format {
         case .protobuf:
             var status = Google_Rpc_Status()
-            status.code = code == 400 ? 3 : code == 413 ? 8 : 3
+            status.code = code
             status.message = message
             let bytes: [UInt8] = (try? status.serializedBytes()) ?? []
-            return Response(status: httpStatus, headers: [.contentType: "application/x-protobuf"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            headers[.contentType] = "application/x-protobuf"
+            return Response(status: httpStatus, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         case .json:
-            return jsonResponse("{\"code\":\(code == 413 ? 8 : 3),\"message\":\(JSONString.quote(message))}", status: httpStatus)
+            headers[.contentType] = "application/json"
+            return Response(
+                status: httpStatus, headers: headers,
+                body: .init(byteBuffer: ByteBuffer(string: "{\"code\":\(code),\"message\":\(JSONString.quote(message))}")))
         }
     }
 }

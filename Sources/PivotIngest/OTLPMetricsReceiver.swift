@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Metrics
+import PivotModel
+import PivotOTLP
+import PivotStorage
+
+/// What an OTLP metrics export came to: the points stored and the points rejected with the reasons
+/// (the response's `partial_success`).
+public struct OTLPExportOutcome: Sendable, Hashable {
+    public var acceptedDataPoints: Int
+    public var rejectedDataPoints: Int
+    /// Empty when nothing was rejected.
+    public var errorMessage: String
+
+    public init(acceptedDataPoints: Int, rejectedDataPoints: Int, errorMessage: String) {
+        self.acceptedDataPoints = acceptedDataPoints
+        self.rejectedDataPoints = rejectedDataPoints
+        self.errorMessage = errorMessage
+    }
+}
+
+/// The OTLP metrics path shared by OTLP/HTTP and OTLP/gRPC: translate the decoded request into
+/// Prometheus series, then store it through the one insert path (`Ingestor`).
+public final class OTLPMetricsReceiver: Sendable {
+    public let translator: OTLPMetricsTranslator
+    private let ingestor: @Sendable () -> Ingestor?
+    private let clock: @Sendable () -> Int64
+    private let rejected = Counter(label: "pivot_otlp_data_points_rejected_total")
+    private let received = Counter(label: "pivot_otlp_data_points_received_total")
+
+    /// `ingestor` gives the insert path once storage is open (nil before: exports get `storageUnavailable`).
+    /// `clock` is the wall clock in milliseconds.
+    public init(
+        translator: OTLPMetricsTranslator, ingestor: @escaping @Sendable () -> Ingestor?,
+        clock: @escaping @Sendable () -> Int64 = OTLPMetricsReceiver.wallClock
+    ) {
+        self.translator = translator
+        self.ingestor = ingestor
+        self.clock = clock
+    }
+
+    public static let wallClock: @Sendable () -> Int64 = {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    /// Translates and stores `request`. Throws the store's `AppendError` when the batch is refused as
+    /// a whole (retryable or not, as its code says); points the translation could not take are counted
+    /// in the outcome instead.
+    public func export(_ request: OTLPMetricsRequest, via ingestProtocol: IngestProtocol) async throws(AppendError) -> OTLPExportOutcome {
+        guard let ingestor = ingestor() else {
+            throw AppendError(.storageUnavailable, "storage is starting: try again shortly")
+        }
+        let result = translator.translate(request, now: clock())
+        received.increment(by: Int64(result.dataPoints))
+        if result.rejectedDataPoints > 0 { rejected.increment(by: Int64(result.rejectedDataPoints)) }
+        if !result.batch.isEmpty {
+            _ = try await ingestor.ingest(result.batch, via: ingestProtocol)
+        }
+        return OTLPExportOutcome(
+            acceptedDataPoints: result.dataPoints - result.rejectedDataPoints, rejectedDataPoints: result.rejectedDataPoints,
+            errorMessage: result.errorMessage)
+    }
+}
