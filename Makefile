@@ -9,12 +9,13 @@ TEST_DEBS    := prometheus prometheus-node-exporter
 BENCH_DEBS   := prometheus victoria-metrics
 REVISION_H   := Sources/CPivotSupport/revision.h
 
-.PHONY: run build build-debug test deps test-deps bench-deps revision bench conformance clean help
+.PHONY: run build build-debug test deps test-deps bench-deps revision bench bench-peers bench-otlp conformance clean help
 
 help:
 	@echo "make run    install missing packages, build (release), start pivot with storage in $(DATA)"
 	@echo "make test   install missing packages, build (debug) once, run every test"
-	@echo "make bench  run the peer benchmark (Pivot vs Prometheus vs VictoriaMetrics)"
+	@echo "make bench  run the peer benchmark (Pivot vs Prometheus vs VictoriaMetrics), then bench-otlp"
+	@echo "make bench-otlp  OTLP metrics ingest over HTTP, HTTP+gzip and gRPC against the release binary"
 	@echo "make conformance  Prometheus's PromQL test scripts over Pivot's engine and store"
 
 # Installs only the packages that are missing; runs apt-get update once, when something is missing.
@@ -31,11 +32,17 @@ deps:
 
 # Python packages the tests use as real OTLP clients (the OpenTelemetry SDK and its exporters).
 TEST_PIP     := opentelemetry-sdk opentelemetry-exporter-otlp-proto-grpc opentelemetry-exporter-otlp-proto-http
+# The OTLP/JSON exporter pins older versions of two packages the proto exporters share; its code works
+# with theirs, so it is installed without its pins (--no-deps) after them.
+TEST_PIP_JSON := opentelemetry-exporter-otlp-json-http==0.66b1 opentelemetry-exporter-otlp-json-common==0.66b1 \
+                 opentelemetry-proto-json==0.66b1
 
 test-deps: deps
 	$(call install_debs,$(TEST_DEBS))
 	@python3 -c 'import opentelemetry.sdk, opentelemetry.exporter.otlp.proto.grpc, opentelemetry.exporter.otlp.proto.http' 2>/dev/null \
 	  || python3 -m pip install -q $(TEST_PIP)
+	@python3 -c 'import opentelemetry.exporter.otlp.json.http.metric_exporter' 2>/dev/null \
+	  || python3 -m pip install -q --no-deps $(TEST_PIP_JSON)
 
 bench-deps: deps
 	$(call install_debs,$(BENCH_DEBS))
@@ -74,7 +81,9 @@ ROUNDS       ?= 120
 CONC         ?= 4
 REPS         ?= 3
 
-bench: bench-deps build
+bench: bench-deps build bench-peers bench-otlp
+
+bench-peers: bench-deps build
 	@mkdir -p $(BENCH_WORK)
 	@printf '[{"name": "pivot", "cmd": ["%s", "serve", "--web.listen-address=127.0.0.1:{port}", "--otlp.http-listen-address=", "--otlp.grpc-listen-address=", "--storage.path={dir}"], "write_path": "/api/v1/write", "query_base": "", "ready_path": "/-/ready", "flush": [], "snapshot": null}]\n' \
 	  "$(CURDIR)/.build/release/pivot" > $(BENCH_WORK)/pivot-peer.json
@@ -82,6 +91,15 @@ bench: bench-deps build
 	  SERIES=$(SERIES) ROUNDS=$(ROUNDS) CONC=$(CONC) REPS=$(REPS) bash $(BENCH_DIR)/run_peers.sh | tee $(BENCH_WORK)/last.md
 	python3 docs/tools/render_benchmarks.py "$$(ls -t $(BENCH_WORK)/results/*.json | head -1)" docs/benchmarks.md \
 	  "make bench SERIES=$(SERIES) ROUNDS=$(ROUNDS) CONC=$(CONC) REPS=$(REPS)"
+
+# OTLP metrics ingest (bench/otlp): a fresh pivot per transport; writes the OTLP section of docs/benchmarks.md.
+OTLP_SERIES  ?= 10000
+OTLP_ROUNDS  ?= 200
+
+bench-otlp: test-deps build
+	@python3 -c 'import aiohttp' 2>/dev/null || python3 -m pip install -q aiohttp
+	python3 bench/otlp/run_otlp.py --pivot .build/release/pivot --series $(OTLP_SERIES) --rounds $(OTLP_ROUNDS) \
+	  --work $(BENCH_WORK)/otlp --doc docs/benchmarks.md --command "make bench-otlp OTLP_SERIES=$(OTLP_SERIES) OTLP_ROUNDS=$(OTLP_ROUNDS)"
 
 clean:
 	rm -rf .build
