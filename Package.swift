@@ -151,7 +151,14 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "PivotOTLPTests", dependencies: ["PivotOTLP", "PivotWire", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: swiftSettings),
         .testTarget(name: "PivotStorageTests", dependencies: ["PivotStorage"], swiftSettings: swiftSettings),
-        .testTarget(name: "PivotIngestTests", dependencies: ["PivotIngest"], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotIngestTests", dependencies: ["PivotIngest", "PivotOTLP", "PivotModel", "PivotStorage"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PivotGRPCTests",
+            dependencies: [
+                "PivotGRPC", "PivotIngest", "PivotOTLP", "PivotModel", "PivotStorage", "PivotWire",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "PivotHTTPTests", dependencies: ["PivotHTTP", "PivotRemoteWrite", "PivotStorage", "PivotIngest", "PivotOTLP", "PivotWire", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: swiftSettings),
         .testTarget(
             name: "PivotCLITests",
