@@ -137,6 +137,27 @@ public struct WriteBatch: Sendable {
         appendSeries(labels: labelStart..<labelRefs.count, newSamples, newHistograms, newExemplars)
     }
 
+    /// `append(labels:samples:)` for the common series of one float sample, without an array.
+    public mutating func append(labels: Labels, sample: Sample, exemplars newExemplars: [Exemplar] = []) {
+        let labelStart = labelRefs.count
+        for label in labels {
+            labelRefs.append(intern(label))
+        }
+        samples.append(sample)
+        appendSeries(labels: labelStart..<labelRefs.count, samples: (samples.count - 1)..<samples.count, [], newExemplars)
+    }
+
+    /// A series of one float sample whose label refs `write` appends to `labelRefs` directly (sorted by
+    /// name, unique, non-empty), so builders need no array of their own per series.
+    public mutating func append(
+        sample: Sample, exemplars newExemplars: [Exemplar] = [], labels write: (inout [LabelRef]) -> Void
+    ) {
+        let labelStart = labelRefs.count
+        write(&labelRefs)
+        samples.append(sample)
+        appendSeries(labels: labelStart..<labelRefs.count, samples: (samples.count - 1)..<samples.count, [], newExemplars)
+    }
+
     /// `append(labelRefs:samples:)` for the common series of one float sample, without an array.
     public mutating func append(labelRefs refs: [LabelRef], sample: Sample, exemplars newExemplars: [Exemplar] = []) {
         let labelStart = labelRefs.count

@@ -115,10 +115,33 @@ public struct ProtoWireCursor {
         let start = position
         let raw = try bytes()
         if raw.isEmpty { return "" }
+        if Self.isASCII(raw) {
+            // ASCII is valid UTF-8: copy without the generic validating initializer.
+            return String(unsafeUninitializedCapacity: raw.count) { target in
+                _ = target.initialize(fromContentsOf: raw)
+                return raw.count
+            }
+        }
         guard let value = String(validating: raw, as: UTF8.self) else {
             throw OTLPDecodeError(.invalidUTF8, "\(field) is not valid UTF-8", offset: start)
         }
         return value
+    }
+
+    /// Whether every byte is below 0x80, eight at a time.
+    @inline(__always)
+    static func isASCII(_ raw: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= raw.count {
+            high |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < raw.count {
+            high |= UInt64(raw[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// Skips the value of a field this reader does not need.

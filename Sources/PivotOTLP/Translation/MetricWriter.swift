@@ -114,7 +114,7 @@ struct MetricWriter {
             let time = milliseconds(point.timeUnixNano)
             note(time)
             let exemplars = keepExemplars ? ExemplarConversion.exemplars(point.exemplars, names: names) : []
-            result.batch.append(labels: labels, samples: [Sample(timestamp: time, value: value)], exemplars: exemplars)
+            result.batch.append(labels: labels, sample: Sample(timestamp: time, value: value), exemplars: exemplars)
         }
     }
 
@@ -186,9 +186,7 @@ struct MetricWriter {
         let baseRefs = base.map { result.batch.intern($0) }
         let nameAt = base.firstIndex { $0.name > Label.metricName } ?? base.count
         let leAt = base.firstIndex { $0.name > "le" } ?? base.count
-        func labelRefs(_ seriesName: WriteBatch.ByteRange, le: WriteBatch.ByteRange?) -> [WriteBatch.LabelRef] {
-            var out: [WriteBatch.LabelRef] = []
-            out.reserveCapacity(baseRefs.count + 2)
+        func write(_ seriesName: WriteBatch.ByteRange, le: WriteBatch.ByteRange?, into out: inout [WriteBatch.LabelRef]) {
             out.append(contentsOf: baseRefs[0..<nameAt])
             out.append(WriteBatch.LabelRef(name: refs.metricName, value: seriesName))
             if let le {
@@ -198,7 +196,6 @@ struct MetricWriter {
             } else {
                 out.append(contentsOf: baseRefs[nameAt...])
             }
-            return out
         }
 
         // Exemplars sorted by value, each on the first bucket whose bound is at least its value.
@@ -213,17 +210,15 @@ struct MetricWriter {
                 assigned.append(exemplars[nextExemplar])
                 nextExemplar += 1
             }
-            result.batch.append(
-                labelRefs: labelRefs(refs.bucketName, le: refs.boundValues[index]), sample: sample(Double(cumulative)),
-                exemplars: assigned)
+            let le = refs.boundValues[index]
+            result.batch.append(sample: sample(Double(cumulative)), exemplars: assigned) { write(refs.bucketName, le: le, into: &$0) }
         }
-        result.batch.append(
-            labelRefs: labelRefs(refs.bucketName, le: refs.infinity), sample: sample(count),
-            exemplars: Array(exemplars[nextExemplar...]))
+        let leftovers = nextExemplar < exemplars.count ? Array(exemplars[nextExemplar...]) : []
+        result.batch.append(sample: sample(count), exemplars: leftovers) { write(refs.bucketName, le: refs.infinity, into: &$0) }
         if sum != nil || stale {
-            result.batch.append(labelRefs: labelRefs(refs.sumName, le: nil), sample: sample(sum ?? 0))
+            result.batch.append(sample: sample(sum ?? 0)) { write(refs.sumName, le: nil, into: &$0) }
         }
-        result.batch.append(labelRefs: labelRefs(refs.countName, le: nil), sample: sample(count))
+        result.batch.append(sample: sample(count)) { write(refs.countName, le: nil, into: &$0) }
     }
 
     // MARK: Summaries
