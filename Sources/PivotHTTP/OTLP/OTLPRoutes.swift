@@ -7,9 +7,10 @@ import PivotStorage
 import PivotWire
 import SwiftProtobuf
 
-/// OTLP/HTTP: `POST /v1/metrics` and `POST /v1/logs` (protobuf or JSON, optionally gzip/deflate).
+/// OTLP/HTTP: `POST /v1/metrics`, `POST /v1/traces` and `POST /v1/logs` (protobuf or JSON, optionally
+/// gzip/deflate).
 ///
-/// Metrics are translated and stored; logs are answered with success and
+/// Metrics are translated and stored; spans go to the trace store, kept as they arrived; logs are answered with success and
 /// `partial_success.rejected_log_records`, because Pivot does not store logs. The response uses the
 /// request's content type. Status mapping, as the OTLP specification asks: 200 with an
 /// `Export*ServiceResponse` (`partial_success` set when points were not stored); 400 with a
@@ -22,18 +23,24 @@ public struct OTLPRoutes: Sendable {
     /// Seconds an exporter should wait before retrying a 503. Default 1.
     public var retryAfterSeconds: Int
     public var metrics: OTLPMetricsReceiver?
+    public var traces: OTLPTracesReceiver?
     private let rejectedLogs = Counter(label: "pivot_otlp_log_records_rejected_total", dimensions: [("transport", "http")])
 
-    public init(metrics: OTLPMetricsReceiver?, maxBodyBytes: Int = 32 << 20, retryAfterSeconds: Int = 1) {
+    public init(
+        metrics: OTLPMetricsReceiver?, traces: OTLPTracesReceiver? = nil, maxBodyBytes: Int = 32 << 20,
+        retryAfterSeconds: Int = 1
+    ) {
         self.metrics = metrics
+        self.traces = traces
         self.maxBodyBytes = maxBodyBytes
         self.retryAfterSeconds = retryAfterSeconds
     }
 
-    /// The OTLP listener's routes: `/v1/metrics` and `/v1/logs`.
+    /// The OTLP listener's routes: `/v1/metrics`, `/v1/traces` and `/v1/logs`.
     public func register<Context: RequestContext>(on router: Router<Context>) {
         let routes = self
         router.post("/v1/metrics") { request, _ in await routes.handleMetrics(request) }
+        router.post("/v1/traces") { request, _ in await routes.handleTraces(request) }
         router.post("/v1/logs") { request, _ in await routes.handleLogs(request) }
     }
 
@@ -122,6 +129,50 @@ public struct OTLPRoutes: Sendable {
             guard outcome.rejectedDataPoints > 0 || !outcome.errorMessage.isEmpty else { return jsonResponse("{}") }
             return jsonResponse(
                 "{\"partialSuccess\":{\"rejectedDataPoints\":\"\(outcome.rejectedDataPoints)\","
+                    + "\"errorMessage\":\(JSONString.quote(outcome.errorMessage))}}")
+        }
+    }
+
+    // MARK: Traces
+
+    func handleTraces(_ request: Request) async -> Response {
+        let format: Format
+        let body: [UInt8]
+        do {
+            (format, body) = try await readBody(request)
+        } catch {
+            return error.response
+        }
+        guard let traces else {
+            return status(.serviceUnavailable, "trace storage is not configured", format)
+        }
+        let decoded: OTLPTracesDecoded
+        do {
+            switch format {
+            case .protobuf: decoded = try OTLPTracesProtobufDecoder().decode(body)
+            case .json: decoded = try OTLPTracesJSONDecoder().decode(body)
+            }
+        } catch {
+            return status(.badRequest, "cannot read the trace export request: \(error)", format)
+        }
+        let outcome: OTLPExportOutcome
+        do {
+            outcome = try await traces.export(decoded)
+        } catch {
+            return status(error.code.isRetryable ? .serviceUnavailable : .badRequest, error.message, format)
+        }
+        switch format {
+        case .protobuf:
+            var response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse()
+            if outcome.rejectedDataPoints > 0 || !outcome.errorMessage.isEmpty {
+                response.partialSuccess.rejectedSpans = Int64(outcome.rejectedDataPoints)
+                response.partialSuccess.errorMessage = outcome.errorMessage
+            }
+            return protobufResponse(response)
+        case .json:
+            guard outcome.rejectedDataPoints > 0 || !outcome.errorMessage.isEmpty else { return jsonResponse("{}") }
+            return jsonResponse(
+                "{\"partialSuccess\":{\"rejectedSpans\":\"\(outcome.rejectedDataPoints)\","
                     + "\"errorMessage\":\(JSONString.quote(outcome.errorMessage))}}")
         }
     }

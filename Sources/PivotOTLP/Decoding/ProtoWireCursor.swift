@@ -92,6 +92,17 @@ public struct ProtoWireCursor {
         return child
     }
 
+    /// Reads a length prefix and returns a cursor over the field's bytes together with those bytes,
+    /// for messages kept as they arrived (trace spans, resources, scopes).
+    @inline(__always)
+    public mutating func messageAndBytes() throws(OTLPDecodeError) -> (ProtoWireCursor, UnsafeRawBufferPointer) {
+        let length = try lengthPrefix()
+        let child = ProtoWireCursor(buffer: buffer, position: position, end: position + length)
+        let slice = UnsafeRawBufferPointer(rebasing: buffer[position..<(position + length)])
+        position += length
+        return (child, slice)
+    }
+
     /// Reads a length prefix, skips the field's bytes (a string or bytes value) and returns their count.
     @inline(__always)
     public mutating func skipBytes() throws(OTLPDecodeError) -> Int {
