@@ -93,7 +93,24 @@ struct MetricWriter {
         _ points: [OTLPNumberPoint], name: String, delta: Bool, keepExemplars: Bool, into result: inout OTLPTranslationResult
     ) {
         let extra = [Label(name: Label.metricName, value: name)]
+        // Cumulative points of a resource without promoted or scope labels take the fast path: the
+        // resource's labels and the metric name are interned once, each point's attributes merged in.
+        let fixed: FixedLabels? = delta || !context.underlay.isEmpty ? nil : FixedLabels(context.overlay + extra, into: &result.batch)
+        var attributeRefs: [WriteBatch.LabelRef] = []
         for point in points {
+            let time = milliseconds(point.timeUnixNano)
+            if let fixed, let attributes = fixed.pointLabels(LabelBuilder.labels(from: point.attributes, names: names)) {
+                note(time)
+                let value = isStale(point.flags) ? StaleMarker.value : point.value.doubleValue
+                let exemplars = keepExemplars ? ExemplarConversion.exemplars(point.exemplars, names: names) : []
+                attributeRefs.removeAll(keepingCapacity: true)
+                for label in attributes { attributeRefs.append(result.batch.intern(label)) }
+                let refs = attributeRefs
+                result.batch.append(sample: Sample(timestamp: time, value: value), exemplars: exemplars) { out in
+                    fixed.merge(attributes, refs, into: &out)
+                }
+                continue
+            }
             let labels = Labels(sorted: context.labels(attributes: point.attributes, names: names, extra: extra))
             var value = point.value.doubleValue
             if isStale(point.flags) {
@@ -111,10 +128,54 @@ struct MetricWriter {
                     continue
                 }
             }
-            let time = milliseconds(point.timeUnixNano)
             note(time)
             let exemplars = keepExemplars ? ExemplarConversion.exemplars(point.exemplars, names: names) : []
             result.batch.append(labels: labels, sample: Sample(timestamp: time, value: value), exemplars: exemplars)
+        }
+    }
+
+    /// Labels every series of a metric in one resource carries (`job`, `instance`, `__name__`), sorted
+    /// and interned once; a point's own labels are merged in when none of them has one of these names.
+    struct FixedLabels {
+        let labels: [Label]
+        let refs: [WriteBatch.LabelRef]
+
+        init(_ labels: [Label], into batch: inout WriteBatch) {
+            self.labels = LabelBuilder.sortedUnique(labels)
+            self.refs = self.labels.map { batch.intern($0) }
+        }
+
+        /// The point's labels sorted by name, or nil when one of them overrides a fixed label (the
+        /// general path then applies the precedence rules).
+        func pointLabels(_ point: [Label]) -> [Label]? {
+            var sorted = point
+            if sorted.contains(where: { $0.value.isEmpty }) { sorted.removeAll { $0.value.isEmpty } }
+            for index in sorted.indices.dropFirst() {
+                var position = index
+                let label = sorted[index]
+                while position > 0, label.name < sorted[position - 1].name {
+                    sorted[position] = sorted[position - 1]
+                    position -= 1
+                }
+                sorted[position] = label
+            }
+            for label in sorted where labels.contains(where: { $0.name == label.name }) { return nil }
+            return sorted
+        }
+
+        /// Both sorted lists merged by name into `out`.
+        func merge(_ point: [Label], _ pointRefs: [WriteBatch.LabelRef], into out: inout [WriteBatch.LabelRef]) {
+            var i = 0
+            var j = 0
+            while i < point.count || j < labels.count {
+                if j == labels.count || (i < point.count && point[i].name < labels[j].name) {
+                    out.append(pointRefs[i])
+                    i += 1
+                } else {
+                    out.append(refs[j])
+                    j += 1
+                }
+            }
         }
     }
 
