@@ -11,6 +11,14 @@ enum ProcessStats {
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
 
+    /// CPU time of the calling thread so far, in seconds (`CLOCK_THREAD_CPUTIME_ID`). Meaningful only
+    /// between two readings on the same thread (synchronous code, no `await` in between).
+    static func threadCPUSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
     /// Resident set size in bytes (`VmRSS` of /proc/self/status) after returning free heap pages to
     /// the system with `malloc_trim(0)`; 0 where /proc is missing.
     static func trimmedResidentBytes() -> Int {

@@ -3,6 +3,7 @@ import PivotRemoteWrite
 
 // pivot-bench decode: protobuf decode speed of each route Pivot could take (see docs/decisions.md).
 // pivot-bench ingest: the remote-write ingest path in process (decode, validation, append, commit).
+// pivot-bench otlp: the OTLP metrics path in process over payload files (decode, translate, append, commit).
 
 if CommandLine.arguments.dropFirst().first == "ingest" {
     do {
@@ -12,6 +13,18 @@ if CommandLine.arguments.dropFirst().first == "ingest" {
         let message = "\(error)"
         if !message.isEmpty { FileHandle.standardError.write(Data("pivot-bench: \(message)\n".utf8)) }
         print(IngestBenchOptions.usage)
+        exit(message.isEmpty ? 0 : 2)
+    }
+}
+
+if CommandLine.arguments.dropFirst().first == "otlp" {
+    do {
+        try await OTLPBench.run(try OTLPBenchOptions(arguments: Array(CommandLine.arguments.dropFirst())))
+        exit(0)
+    } catch {
+        let message = "\(error)"
+        if !message.isEmpty { FileHandle.standardError.write(Data("pivot-bench: \(message)\n".utf8)) }
+        print(OTLPBenchOptions.usage)
         exit(message.isEmpty ? 0 : 2)
     }
 }
