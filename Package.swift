@@ -169,7 +169,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "PivotEndToEndTests", dependencies: ["PivotModel", "PivotRemoteWrite", "PivotMetricStore", "PivotStorage"],
+            name: "PivotEndToEndTests", dependencies: ["PivotModel", "PivotRemoteWrite", "PivotMetricStore", "PivotStorage", "PivotPromQL"],
             exclude: ["Support/otlp_metrics_client.py"], swiftSettings: swiftSettings),
     ]
 )

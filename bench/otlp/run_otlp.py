@@ -77,22 +77,25 @@ def run_transport(args, name, payloads, work):
         shutil.rmtree(data, ignore_errors=True)
 
 
-def render(results, manifest, command):
+def render(results, manifests, command):
     title = '## OTLP metrics ingest'
-    mix = manifest.get('mix') or {}
     lines = [title, '',
-             f'Command: `{command}`. One fresh `pivot` (release) per transport, its storage empty; the Python sender '
-             '(`bench/otlp/otlp_bench.py`) runs on the same 2 cores. '
-             f'{manifest.get("points", 0):,} data points in {manifest.get("requests", 0):,} requests of ~1,000 points '
-             f'({manifest.get("series", 0):,} point streams × {manifest.get("rounds", 0)} rounds; gauges, monotonic sums '
-             'and 10-bucket histograms, ~6% of points with an exemplar); '
-             f'{manifest.get("prometheus_series", 0):,} Prometheus series after translation. '
-             'A histogram point is one data point but 13 samples.', '',
-             '| transport | data points/s | samples/s (approx.) | server CPU-s per 1M points | sender CPU-s | p50 ms | p99 ms '
-             '| RSS after MiB | failed / rejected | series stored |',
-             '|---|---:|---:|---:|---:|---:|---:|---:|---|---|']
-    samples_per_point = manifest.get('prometheus_series', 0) / manifest['series'] if manifest.get('series') else None
-    for name, r in results.items():
+             f'Command: `{command}`. One fresh `pivot` (release) per row, its storage empty; the Python sender '
+             '(`bench/otlp/otlp_bench.py`) runs on the same 2 cores. Requests of ~1,000 data points; 10% of sum and '
+             'histogram points carry an exemplar. Workloads:', '']
+    for workload, manifest in manifests.items():
+        what = ('gauges, monotonic sums and 10-bucket histograms (40/40/20); a histogram point is one data point '
+                'but 13 samples' if workload == 'mixed' else 'gauges and monotonic sums (one sample per point)')
+        lines.append(f'- **{workload}**: {what}; {manifest.get("points", 0):,} points in {manifest.get("requests", 0):,} '
+                     f'requests ({manifest.get("series", 0):,} point streams × {manifest.get("rounds", 0)} rounds), '
+                     f'{manifest.get("prometheus_series", 0):,} Prometheus series after translation.')
+    lines += ['',
+              '| workload | transport | data points/s | samples/s (approx.) | server CPU-s per 1M points | sender CPU-s '
+              '| p50 ms | p99 ms | RSS after MiB | failed / rejected | series stored |',
+              '|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|']
+    for (workload, name), r in results.items():
+        manifest = manifests[workload]
+        samples_per_point = manifest.get('prometheus_series', 0) / manifest['series'] if manifest.get('series') else None
         server = r.get('server') or {}
         latency = r.get('latency_ms') or {}
         verify = r.get('verify') or {}
@@ -101,7 +104,7 @@ def render(results, manifest, command):
         stored = verify.get('series')
         expected = verify.get('expected_series')
         lines.append(
-            f'| {name} | {pps:,.0f} | {sps} | {server.get("cpu_seconds_per_million_points", float("nan")):.2f} '
+            f'| {workload} | {name} | {pps:,.0f} | {sps} | {server.get("cpu_seconds_per_million_points", float("nan")):.2f} '
             f'| {r.get("client_cpu_seconds", 0):.1f} | {latency.get("p50", 0):.1f} | {latency.get("p99", 0):.1f} '
             f'| {(server.get("rss_bytes_after") or 0) / 2**20:.0f} | {r.get("failed_points", 0)} / {r.get("rejected_data_points", 0)} '
             f'| {stored if stored is not None else "n/a"} / {expected if expected is not None else "n/a"} |')
@@ -124,6 +127,8 @@ def main():
     parser.add_argument('--concurrency', type=int, default=4)
     parser.add_argument('--work', default=os.path.join(os.getcwd(), '.build-bench', 'otlp'))
     parser.add_argument('--transports', default='http,http-gzip,grpc')
+    parser.add_argument('--workloads', default='mixed,numbers',
+                        help='mixed: gauges, sums and 10-bucket histograms (40/40/20); numbers: gauges and sums only')
     parser.add_argument('--doc')
     parser.add_argument('--command', default='make bench-otlp')
     args = parser.parse_args()
@@ -131,16 +136,20 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     results = {}
     manifest = {}
-    for name in args.transports.split(','):
-        # Fresh payloads per transport: their timestamps end at generation time.
-        payloads = os.path.join(args.work, 'payloads')
-        shutil.rmtree(payloads, ignore_errors=True)
-        subprocess.run([sys.executable, os.path.join(HERE, 'otlp_payloads.py'), '--series', str(args.series),
-                        '--rounds', str(args.rounds), '--out', payloads], check=True)
-        manifest = json.load(open(os.path.join(payloads, 'manifest.json')))
-        results[name] = run_transport(args, name, payloads, args.work)
-    json.dump({'manifest': manifest, 'results': results}, open(os.path.join(args.work, 'otlp-results.json'), 'w'), indent=1)
-    section = render(results, manifest, args.command)
+    manifests = {}
+    mixes = {'mixed': 'gauge=0.4,sum=0.4,histogram=0.2', 'numbers': 'gauge=0.5,sum=0.5,histogram=0'}
+    for workload in args.workloads.split(','):
+        for name in args.transports.split(','):
+            # Fresh payloads per run: their timestamps end at generation time.
+            payloads = os.path.join(args.work, 'payloads')
+            shutil.rmtree(payloads, ignore_errors=True)
+            subprocess.run([sys.executable, os.path.join(HERE, 'otlp_payloads.py'), '--series', str(args.series),
+                            '--rounds', str(args.rounds), '--mix', mixes[workload], '--out', payloads], check=True)
+            manifests[workload] = json.load(open(os.path.join(payloads, 'manifest.json')))
+            results[(workload, name)] = run_transport(args, name, payloads, args.work)
+    json.dump({'manifests': manifests, 'results': {f'{w}/{t}': r for (w, t), r in results.items()}},
+              open(os.path.join(args.work, 'otlp-results.json'), 'w'), indent=1)
+    section = render(results, manifests, args.command)
     print(section)
     if args.doc:
         replace_section(args.doc, section)
