@@ -61,6 +61,11 @@ let package = Package(
             dependencies: ["PivotModel", "PivotWire", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings),
 
+        .target(
+            name: "PivotTraceQuery",
+            dependencies: ["PivotModel", "PivotWire", "PivotRegex", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: swiftSettings),
+
         // L2
         .target(
             name: "PivotMetricStore",
@@ -85,6 +90,7 @@ let package = Package(
             name: "PivotHTTP",
             dependencies: [
                 "PivotIngest", "PivotRemoteWrite", "PivotStorage", "PivotPromQL", "PivotPromQLEngine", "PivotOTLP", "PivotWire",
+                "PivotTraceQuery",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -150,6 +156,10 @@ let package = Package(
             dependencies: ["PivotBench", "PivotWire", "PivotRemoteWrite", "PivotOTLP", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings),
         .testTarget(name: "PivotOTLPTests", dependencies: ["PivotOTLP", "PivotWire", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PivotTraceQueryTests",
+            dependencies: ["PivotTraceQuery", "PivotModel", "PivotWire", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["JaegerGolden"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotStorageTests", dependencies: ["PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotIngestTests", dependencies: ["PivotIngest", "PivotOTLP", "PivotModel", "PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(
