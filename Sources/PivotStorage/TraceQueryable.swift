@@ -81,12 +81,15 @@ public struct TraceSummary: Sendable, Hashable {
     public var durationNanos: UInt64
     /// Up to `spansPerTrace` matching spans (with their resource's service name) and how many matched.
     public var matchedSpans: [SpanBatch.Span]
+    /// The service name of each of `matchedSpans` (same order), or empty when not known.
+    public var matchedSpanServices: [String]
     public var matched: Int
 
     public init(
         traceID: [UInt8], rootServiceName: String, rootSpanName: String, startTimeUnixNano: UInt64, durationNanos: UInt64,
-        matchedSpans: [SpanBatch.Span], matched: Int
+        matchedSpans: [SpanBatch.Span], matchedSpanServices: [String] = [], matched: Int
     ) {
+        self.matchedSpanServices = matchedSpanServices
         self.traceID = traceID
         self.rootServiceName = rootServiceName
         self.rootSpanName = rootSpanName
