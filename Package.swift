@@ -53,6 +53,10 @@ let package = Package(
 
 
 
+        .target(
+            name: "PivotTraceStore",
+            dependencies: ["PivotStorage", "PivotSQLite", "PivotModel", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .target(name: "PivotPromQLEngine", dependencies: ["PivotPromQL", "PivotStorage", "PivotModel", "PivotRegex"], swiftSettings: swiftSettings),
         .target(name: "PivotPromQLTesting", dependencies: ["PivotPromQLEngine", "PivotPromQL", "PivotStorage", "PivotModel"], swiftSettings: swiftSettings),
 
@@ -115,7 +119,7 @@ let package = Package(
             name: "PivotCLI",
             dependencies: [
                 "PivotHTTP", "PivotIngest", "PivotPromQL", "PivotMetricStore", "PivotRemoteWrite", "PivotGRPC", "PivotOTLP",
-                "CPivotSupport",
+                "PivotTraceStore", "CPivotSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -160,6 +164,7 @@ let package = Package(
             name: "PivotTraceQueryTests",
             dependencies: ["PivotTraceQuery", "PivotModel", "PivotWire", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["JaegerGolden"], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotTraceStoreTests", dependencies: ["PivotTraceStore", "PivotStorage", "PivotModel", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "PivotStorageTests", dependencies: ["PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotIngestTests", dependencies: ["PivotIngest", "PivotOTLP", "PivotModel", "PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(
@@ -180,6 +185,6 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "PivotEndToEndTests", dependencies: ["PivotModel", "PivotRemoteWrite", "PivotMetricStore", "PivotStorage", "PivotPromQL"],
-            exclude: ["Support/otlp_metrics_client.py"], swiftSettings: swiftSettings),
+            exclude: ["Support/otlp_metrics_client.py", "Support/otlp_traces_client.py"], swiftSettings: swiftSettings),
     ]
 )

@@ -18,7 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// Every flag name, for environment overrides.
     static let flagNames = [
         "web.listen-address", "otlp.http-listen-address", "otlp.grpc-listen-address",
-        "storage.path", "storage.retention", "storage.wal-fsync", "storage.out-of-order-time-window",
+        "storage.path", "storage.retention", "storage.traces.retention", "storage.wal-fsync", "storage.out-of-order-time-window",
         "remote-write.max-compressed-body-bytes", "remote-write.max-decompressed-body-bytes",
         "remote-write.max-series-per-request", "remote-write.max-labels-per-series",
         "remote-write.max-label-name-length", "remote-write.max-label-value-length",
@@ -47,6 +47,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("storage.retention"),
             help: "How long samples, exemplars and spans are kept (Prometheus duration: 15d, 12h, 1w).")
     var storageRetention = "15d"
+
+    @Option(name: .customLong("storage.traces.retention"),
+            help: "How long traces are kept, if different from --storage.retention (Prometheus duration).")
+    var storageTracesRetention = ""
 
     @Option(name: .customLong("storage.wal-fsync"),
             help: "When the write-ahead log is fsynced: 'always' (before every acknowledgement, survives power loss), a duration such as 1s (in the background; an acknowledged write survives a crash of the process), or 'never'.")
@@ -132,6 +136,9 @@ struct ServeCommand: AsyncParsableCommand {
             storagePath: storagePath,
             retentionMilliseconds: try ServeConfiguration.positiveDuration("storage.retention", storageRetention),
             log: LogConfiguration(level: level, format: format))
+        configuration.traceRetentionMilliseconds = storageTracesRetention.isEmpty
+            ? configuration.retentionMilliseconds
+            : try ServeConfiguration.positiveDuration("storage.traces.retention", storageTracesRetention)
         configuration.walSync = try ServeConfiguration.walSync("storage.wal-fsync", storageWALFsync)
         configuration.outOfOrderTimeWindowMilliseconds = try ServeConfiguration.duration(
             "storage.out-of-order-time-window", storageOutOfOrderTimeWindow)

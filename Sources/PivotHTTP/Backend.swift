@@ -11,11 +11,17 @@ public struct Backend: Sendable {
     public var metadata: any MetadataQueryable
     /// Cardinality statistics for `/api/v1/status/tsdb`; nil when the store has none.
     public var stats: (any HeadStatsProvider)?
+    /// The trace store's readers; nil when there is none (trace APIs answer 503).
+    public var traces: (any TraceQueryable)?
+    /// The trace store's writer; nil when there is none (trace exports answer 503).
+    public var traceWriter: (any TraceAppendable)?
 
     public init(
         ingestor: Ingestor, queryable: any Queryable, exemplars: any ExemplarQueryable, metadata: any MetadataQueryable,
-        stats: (any HeadStatsProvider)? = nil
+        stats: (any HeadStatsProvider)? = nil, traces: (any TraceQueryable)? = nil, traceWriter: (any TraceAppendable)? = nil
     ) {
+        self.traces = traces
+        self.traceWriter = traceWriter
         self.ingestor = ingestor
         self.queryable = queryable
         self.exemplars = exemplars

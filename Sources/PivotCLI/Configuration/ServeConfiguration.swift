@@ -27,6 +27,8 @@ public struct ServeConfiguration: Sendable {
     public var outOfOrderTimeWindowMilliseconds: Int64 = 0
     public var remoteWriteLimits = RemoteWriteLimits.default
     public var queryLimits = QueryLimits()
+    /// How long traces are kept (`--storage.traces.retention`, default: `--storage.retention`), milliseconds.
+    public var traceRetentionMilliseconds: Int64 = 15 * 86_400_000
     /// OTLP metric translation (`--otlp.*` flags).
     public var otlpTranslation = OTLPTranslationOptions()
     /// Largest OTLP body or gRPC message, in bytes. Default 32 MiB.

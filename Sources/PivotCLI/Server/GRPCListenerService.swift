@@ -6,12 +6,12 @@ import PivotIngest
 import ServiceLifecycle
 
 /// The OTLP/gRPC listener (`--otlp.grpc-listen-address`), gzip accepted, messages up to
-/// `--otlp.max-body-bytes`. Services Pivot does not serve yet answer UNIMPLEMENTED, as gRPC does for
-/// any unknown method.
+/// `--otlp.max-body-bytes`: the OTLP metrics, trace and logs services.
 struct GRPCListenerService: Service {
     let address: ListenAddress
     let maxMessageBytes: Int
     let metrics: OTLPMetricsReceiver
+    let traces: OTLPTracesReceiver
     let logger: Logger
 
     func run() async throws {
@@ -22,7 +22,7 @@ struct GRPCListenerService: Service {
                 $0.compression.enabledAlgorithms = .all
                 $0.rpc.maxRequestPayloadSize = maxMessageBytes
             })
-        let server = GRPCServer(transport: transport, services: [LogsService(), MetricsService(receiver: metrics)])
+        let server = GRPCServer(transport: transport, services: [LogsService(), MetricsService(receiver: metrics), TraceService(receiver: traces)])
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
                 do {

@@ -45,8 +45,11 @@ struct PivotServer {
         let otlpMetrics = OTLPMetricsReceiver(
             translator: OTLPMetricsTranslator(options: configuration.otlpTranslation),
             ingestor: { backend.current?.ingestor })
-        let otlpRoutes = OTLPRoutes(metrics: otlpMetrics, maxBodyBytes: configuration.otlpMaxBodyBytes)
+        let otlpTraces = OTLPTracesReceiver(store: { backend.current?.traceWriter })
+        let otlpRoutes = OTLPRoutes(metrics: otlpMetrics, traces: otlpTraces, maxBodyBytes: configuration.otlpMaxBodyBytes)
         otlpRoutes.registerPrometheusPath(on: webRouter)
+        TempoRoutes(backend: backend, buildInfo: buildInfo).register(on: webRouter)
+        JaegerRoutes(backend: backend).register(on: webRouter)
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: StorageService(configuration: configuration, readiness: readiness, backend: backend, logger: logger)),
@@ -64,7 +67,8 @@ struct PivotServer {
 
         if let grpcAddress = configuration.otlpGRPCListenAddress {
             services.append(.init(service: GRPCListenerService(
-                address: grpcAddress, maxMessageBytes: configuration.otlpMaxBodyBytes, metrics: otlpMetrics, logger: logger)))
+                address: grpcAddress, maxMessageBytes: configuration.otlpMaxBodyBytes, metrics: otlpMetrics,
+                traces: otlpTraces, logger: logger)))
         }
 
         var groupConfiguration = ServiceGroupConfiguration(

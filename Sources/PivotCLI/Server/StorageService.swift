@@ -2,6 +2,7 @@ import Logging
 import PivotHTTP
 import PivotIngest
 import PivotMetricStore
+import PivotTraceStore
 import ServiceLifecycle
 
 /// Owns the storage directory for the life of the process: locks it, opens the metric store
@@ -27,12 +28,42 @@ struct StorageService: Service {
         } catch {
             throw StartupError("cannot open the metric store in --storage.path=\(configuration.storagePath): \(error.message)")
         }
-        backend.set(Backend(ingestor: Ingestor(store: store), queryable: store, exemplars: store, metadata: store, stats: store))
+        let traces: TraceStore
+        do {
+            traces = try TraceStore.open(
+                options: TraceStoreOptions(
+                    path: configuration.storagePath + "/traces",
+                    retentionNanos: UInt64(configuration.traceRetentionMilliseconds) * 1_000_000),
+                logger: logger)
+        } catch {
+            await store.close()
+            throw StartupError("cannot open the trace store in --storage.path=\(configuration.storagePath): \(error.message)")
+        }
+        backend.set(Backend(
+            ingestor: Ingestor(store: store), queryable: store, exemplars: store, metadata: store, stats: store,
+            traces: traces, traceWriter: traces))
         readiness.markReady()
         logger.info("storage ready", metadata: ["path": "\(configuration.storagePath)"])
-        try? await gracefulShutdown()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // Trace retention: expired traces are deleted every ten minutes (the metric store runs its own).
+                while !Task.isCancelled {
+                    let now = UInt64(max(0, OTLPMetricsReceiver.wallClock())) * 1_000_000
+                    do {
+                        let deleted = try traces.deleteExpired(nowUnixNano: now)
+                        if deleted > 0 { logger.info("trace retention", metadata: ["deleted_traces": "\(deleted)"]) }
+                    } catch {
+                        logger.error("trace retention failed", metadata: ["error": "\(error)"])
+                    }
+                    try? await Task.sleep(for: .seconds(600))
+                }
+            }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
         readiness.markNotReady()
         backend.set(nil)
+        traces.close()
         await store.close()
         logger.info("storage closed", metadata: ["path": "\(configuration.storagePath)"])
     }
