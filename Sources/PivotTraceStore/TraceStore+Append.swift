@@ -1,5 +1,6 @@
 import PivotModel
 import PivotSQLite
+import Dispatch
 import PivotStorage
 import Synchronization
 
@@ -9,6 +10,9 @@ struct Writer {
     let insertResource: SQLiteStatement
     let insertScope: SQLiteStatement
     let insertSpan: SQLiteStatement
+    let insertSpanData: SQLiteStatement
+    /// The id the next `span_data` row gets.
+    var nextDataID: Int64
     let upsertTrace: SQLiteStatement
     let upsertTraceService: SQLiteStatement
     let insertTagKey: SQLiteStatement
@@ -22,8 +26,12 @@ struct Writer {
         insertScope = try database.prepare(
             "INSERT INTO scopes (hash, bytes, schema_url, name, version) VALUES (?1, ?2, ?3, ?4, ?5)")
         insertSpan = try database.prepare(
-            "INSERT OR IGNORE INTO spans (trace_id, span_id, parent, resource_id, scope_id, name, kind, start, end, status, attrs, bytes) "
-                + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
+            "INSERT OR IGNORE INTO spans (trace_id, span_id, data_id, parent, resource_id, scope_id, name, kind, start, end, status) "
+                + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
+        insertSpanData = try database.prepare("INSERT INTO span_data (id, attrs, bytes) VALUES (?1, ?2, ?3)")
+        let last = try database.prepare("SELECT coalesce(max(id), 0) FROM span_data")
+        _ = try last.step()
+        nextDataID = last.int64(at: 0) + 1
         upsertTrace = try database.prepare("""
             INSERT INTO traces (trace_id, start, end, root_service, root_name) VALUES (?1, ?2, ?3, ?4, ?5)
             ON CONFLICT (trace_id) DO UPDATE SET start = min(start, excluded.start), end = max(end, excluded.end),
@@ -51,21 +59,37 @@ struct TraceAggregate {
 }
 
 extension TraceStore {
+    /// Writes on the store's own serial queue, so the blocking SQLite work never holds a thread of
+    /// the cooperative pool (nor makes one wait for the write lock).
     public func append(_ batch: SpanBatch) async throws(AppendError) -> TraceAppendResult {
         guard !batch.spans.isEmpty else { return TraceAppendResult() }
+        let outcome: Result<TraceAppendResult, AppendError> = await withCheckedContinuation { continuation in
+            writeQueue.async { continuation.resume(returning: self.appendNow(batch)) }
+        }
+        return try outcome.get()
+    }
+
+    func appendNow(_ batch: SpanBatch) -> Result<TraceAppendResult, AppendError> {
         do {
-            return try writer.withLock { writer throws in try appendLocked(batch, writer: writer) }
+            return .success(try writer.withLock { writer throws in try appendLocked(batch, writer: &writer) })
         } catch let error as SQLiteError {
-            throw AppendError(.storageUnavailable, "the trace store cannot write: \(error.message)")
+            return .failure(AppendError(.storageUnavailable, "the trace store cannot write: \(error.message)"))
         } catch {
-            throw AppendError(.storageUnavailable, "the trace store cannot write: \(error)")
+            return .failure(AppendError(.storageUnavailable, "the trace store cannot write: \(error)"))
         }
     }
 
-    private func appendLocked(_ batch: SpanBatch, writer: Writer) throws -> TraceAppendResult {
+    private func appendLocked(_ batch: SpanBatch, writer: inout Writer) throws -> TraceAppendResult {
+        let firstDataID = writer.nextDataID
+        var dataID = firstDataID
         let known = catalog.withLock { $0.snapshotForAppend() }
         var added = CatalogAdditions()
-        let result = try writer.database.transaction { () throws -> TraceAppendResult in
+        let database = writer.database
+        let statements = writer
+        let result: TraceAppendResult
+        do {
+        result = try database.transaction { () throws -> TraceAppendResult in
+            let writer = statements
             // Resources and scopes: stored once per distinct content.
             var resourceIDs: [Int64] = []
             resourceIDs.reserveCapacity(batch.resources.count)
@@ -122,21 +146,26 @@ extension TraceStore {
                 AttributeEncoding.encode(span.attributes, into: &attributes)
                 try insert.bind(span.traceID, at: 1)
                 try insert.bind(span.spanID, at: 2)
-                try insert.bind(span.parentSpanID, at: 3)
-                try insert.bind(resourceIDs.isEmpty ? 0 : resourceIDs[resourceIndex], at: 4)
-                try insert.bind(span.scope < scopeIDs.count ? scopeIDs[span.scope] : 0, at: 5)
-                try insert.bind(span.name, at: 6)
-                try insert.bind(Int64(span.kind), at: 7)
-                try insert.bind(Int64(bitPattern: span.startTimeUnixNano), at: 8)
-                try insert.bind(Int64(bitPattern: span.endTimeUnixNano), at: 9)
-                try insert.bind(Int64(span.statusCode), at: 10)
-                try insert.bind(attributes, at: 11)
-                try insert.bind(span.bytes, at: 12)
+                try insert.bind(dataID, at: 3)
+                try insert.bind(span.parentSpanID, at: 4)
+                try insert.bind(resourceIDs.isEmpty ? 0 : resourceIDs[resourceIndex], at: 5)
+                try insert.bind(span.scope < scopeIDs.count ? scopeIDs[span.scope] : 0, at: 6)
+                try insert.bind(span.name, at: 7)
+                try insert.bind(Int64(span.kind), at: 8)
+                try insert.bind(Int64(bitPattern: span.startTimeUnixNano), at: 9)
+                try insert.bind(Int64(bitPattern: span.endTimeUnixNano), at: 10)
+                try insert.bind(Int64(span.statusCode), at: 11)
                 try insert.run()
                 guard writer.database.changes > 0 else {
                     duplicates += 1
                     continue
                 }
+                let data = writer.insertSpanData
+                try data.bind(dataID, at: 1)
+                try data.bind(attributes, at: 2)
+                try data.bind(span.bytes, at: 3)
+                try data.run()
+                dataID += 1
                 written += 1
                 let end = max(span.endTimeUnixNano, span.startTimeUnixNano)
                 var aggregate = traces[span.traceID] ?? TraceAggregate(start: span.startTimeUnixNano, end: end)
@@ -196,6 +225,11 @@ extension TraceStore {
             }
             return TraceAppendResult(spansWritten: written, duplicateSpans: duplicates)
         }
+        } catch {
+            writer.nextDataID = firstDataID
+            throw error
+        }
+        writer.nextDataID = dataID
         // Only committed rows become known.
         catalog.withLock { $0.merge(added) }
         return result

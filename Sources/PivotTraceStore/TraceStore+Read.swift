@@ -13,8 +13,10 @@ struct Reader {
 
     init(database: SQLiteDatabase) throws(SQLiteError) {
         self.database = database
-        spansOfTrace = try database.prepare(
-            "SELECT span_id, parent, resource_id, scope_id, name, kind, start, end, status, attrs, bytes FROM spans WHERE trace_id = ?1")
+        spansOfTrace = try database.prepare("""
+            SELECT s.span_id, s.parent, s.resource_id, s.scope_id, s.name, s.kind, s.start, s.end, s.status, d.attrs, d.bytes
+            FROM spans s JOIN span_data d ON d.id = s.data_id WHERE s.trace_id = ?1
+            """)
         traceSummary = try database.prepare("SELECT start, end FROM traces WHERE trace_id = ?1")
         recentTraces = try database.prepare("""
             SELECT trace_id, start, end, root_service, root_name FROM traces
@@ -234,6 +236,8 @@ extension TraceStore {
                         try select.bind(cutoff, at: 1)
                         try select.run()
                         try writer.database.execute("""
+                            DELETE FROM span_data WHERE id IN (
+                                SELECT data_id FROM spans WHERE trace_id IN (SELECT trace_id FROM temp.expired));
                             DELETE FROM spans WHERE trace_id IN (SELECT trace_id FROM temp.expired);
                             DELETE FROM trace_services WHERE trace_id IN (SELECT trace_id FROM temp.expired);
                             DELETE FROM traces WHERE trace_id IN (SELECT trace_id FROM temp.expired);

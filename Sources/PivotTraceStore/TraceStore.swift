@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import PivotModel
 import PivotSQLite
@@ -22,6 +23,7 @@ public final class TraceStore: TraceAppendable, TraceQueryable, Sendable {
     let reader: Mutex<Reader>
     let catalog: Mutex<Catalog>
     let logger: Logger
+    let writeQueue = DispatchQueue(label: "pivot.trace-store.write")
 
     init(options: TraceStoreOptions, writer: Writer, reader: Reader, catalog: Catalog, logger: Logger) {
         self.options = options
@@ -40,7 +42,7 @@ public final class TraceStore: TraceAppendable, TraceQueryable, Sendable {
         do {
             var sqlite = SQLiteOptions()
             sqlite.cacheSizeKiB = options.cacheSizeKiB
-            sqlite.walAutoCheckpointPages = 4_000
+            sqlite.walAutoCheckpointPages = 16_384
             let database = try SQLiteDatabase(path: path, options: sqlite)
             _ = try TraceStoreSchema.migrator.migrate(database)
             let writer = try Writer(database: database)

@@ -1,7 +1,9 @@
 import PivotSQLite
 
-/// The trace database's tables. Spans are clustered by (trace id, span id), so a trace is one range
-/// read; `traces` and `trace_services` summarise each trace (and each service's part of it) for
+/// The trace database's tables. Span rows (ids, name, times: small) are clustered by (trace id, span
+/// id), so a trace is one range read; their bytes and attributes go to `span_data` in arrival order,
+/// so the large part of every append is written sequentially instead of into random B-tree pages
+/// (trace ids are random). `traces` and `trace_services` summarise each trace (and each service's part of it) for
 /// searches that walk newest first with an index; resources and scopes are stored once per distinct
 /// content. Times are Unix nanoseconds.
 enum TraceStoreSchema {
@@ -15,10 +17,11 @@ enum TraceStoreSchema {
             id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, bytes BLOB NOT NULL, schema_url TEXT NOT NULL,
             name TEXT NOT NULL, version TEXT NOT NULL);
         CREATE INDEX scopes_hash ON scopes(hash);
+        CREATE TABLE span_data (id INTEGER PRIMARY KEY, attrs BLOB NOT NULL, bytes BLOB NOT NULL);
         CREATE TABLE spans (
-            trace_id BLOB NOT NULL, span_id BLOB NOT NULL, parent BLOB NOT NULL, resource_id INTEGER NOT NULL,
-            scope_id INTEGER NOT NULL, name TEXT NOT NULL, kind INTEGER NOT NULL, start INTEGER NOT NULL,
-            end INTEGER NOT NULL, status INTEGER NOT NULL, attrs BLOB NOT NULL, bytes BLOB NOT NULL,
+            trace_id BLOB NOT NULL, span_id BLOB NOT NULL, data_id INTEGER NOT NULL, parent BLOB NOT NULL,
+            resource_id INTEGER NOT NULL, scope_id INTEGER NOT NULL, name TEXT NOT NULL, kind INTEGER NOT NULL,
+            start INTEGER NOT NULL, end INTEGER NOT NULL, status INTEGER NOT NULL,
             PRIMARY KEY (trace_id, span_id)) WITHOUT ROWID;
         CREATE TABLE traces (
             trace_id BLOB PRIMARY KEY, start INTEGER NOT NULL, end INTEGER NOT NULL,

@@ -31,8 +31,16 @@ import urllib.parse
 import urllib.request
 
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
-EXPORT_METHOD = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export"
+# Per signal: the gRPC method and the response message (the payload manifest names the signal;
+# for traces "points" counts spans).
+EXPORT_METHODS = {
+    "metrics": "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
+    "traces": "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+}
+EXPORT_METHOD = EXPORT_METHODS["metrics"]
+SIGNAL = "metrics"
 
 
 def parse_args(argv):
@@ -127,11 +135,16 @@ def parse_partial_success(body):
             return int(ps.get("rejectedDataPoints", 0)), ps.get("errorMessage", "")
         except ValueError:
             return 0, "unparseable JSON response"
-    response = metrics_service_pb2.ExportMetricsServiceResponse()
+    if SIGNAL == "traces":
+        response = trace_service_pb2.ExportTraceServiceResponse()
+    else:
+        response = metrics_service_pb2.ExportMetricsServiceResponse()
     try:
         response.ParseFromString(body)
     except Exception:  # noqa: BLE001 - any decode failure is reported, not fatal
         return 0, "unparseable protobuf response"
+    if SIGNAL == "traces":
+        return response.partial_success.rejected_spans, response.partial_success.error_message
     return response.partial_success.rejected_data_points, response.partial_success.error_message
 
 
@@ -311,6 +324,9 @@ def main(argv=None):
     args = parse_args(argv)
     with open(os.path.join(args.dir, "manifest.json")) as f:
         manifest = json.load(f)
+    global SIGNAL, EXPORT_METHOD
+    SIGNAL = manifest.get("signal", "metrics")
+    EXPORT_METHOD = EXPORT_METHODS[SIGNAL]
     rounds = load_rounds(args, manifest)
     points = sum(p for requests in rounds for _, p in requests)
     request_count = sum(len(requests) for requests in rounds)
