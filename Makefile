@@ -9,13 +9,14 @@ TEST_DEBS    := prometheus prometheus-node-exporter
 BENCH_DEBS   := prometheus victoria-metrics
 REVISION_H   := Sources/CPivotSupport/revision.h
 
-.PHONY: run build build-debug test deps test-deps bench-deps revision bench bench-peers bench-otlp conformance clean help
+.PHONY: run build build-debug test deps test-deps bench-deps revision bench bench-peers bench-otlp bench-traces conformance clean help
 
 help:
 	@echo "make run    install missing packages, build (release), start pivot with storage in $(DATA)"
 	@echo "make test   install missing packages, build (debug) once, run every test"
-	@echo "make bench  run the peer benchmark (Pivot vs Prometheus vs VictoriaMetrics), then bench-otlp"
+	@echo "make bench  run the peer benchmark (Pivot vs Prometheus vs VictoriaMetrics), then bench-otlp and bench-traces"
 	@echo "make bench-otlp  OTLP metrics ingest over HTTP, HTTP+gzip and gRPC against the release binary"
+	@echo "make bench-traces  span ingest, trace lookups and searches against the release binary"
 	@echo "make conformance  Prometheus's PromQL test scripts over Pivot's engine and store"
 
 # Installs only the packages that are missing; runs apt-get update once, when something is missing.
@@ -81,7 +82,7 @@ ROUNDS       ?= 120
 CONC         ?= 4
 REPS         ?= 3
 
-bench: bench-deps build bench-peers bench-otlp
+bench: bench-deps build bench-peers bench-otlp bench-traces
 
 bench-peers: bench-deps build
 	@mkdir -p $(BENCH_WORK)
@@ -100,6 +101,14 @@ bench-otlp: test-deps build
 	@python3 -c 'import aiohttp' 2>/dev/null || python3 -m pip install -q aiohttp
 	python3 bench/otlp/run_otlp.py --pivot .build/release/pivot --series $(OTLP_SERIES) --rounds $(OTLP_ROUNDS) \
 	  --work $(BENCH_WORK)/otlp --doc docs/benchmarks.md --command "make bench-otlp OTLP_SERIES=$(OTLP_SERIES) OTLP_ROUNDS=$(OTLP_ROUNDS)"
+
+# Trace ingest (OTLP/HTTP protobuf), lookups and searches (bench/otlp): writes the trace section of docs/benchmarks.md.
+TRACE_SPANS  ?= 1000000
+
+bench-traces: test-deps build
+	@python3 -c 'import aiohttp' 2>/dev/null || python3 -m pip install -q aiohttp
+	python3 bench/otlp/run_traces.py --pivot .build/release/pivot --spans $(TRACE_SPANS) --work $(BENCH_WORK)/traces \
+	  --doc docs/benchmarks.md --command "make bench-traces TRACE_SPANS=$(TRACE_SPANS)"
 
 clean:
 	rm -rf .build
