@@ -159,7 +159,9 @@ let package = Package(
             name: "PivotBenchTests",
             dependencies: ["PivotBench", "PivotWire", "PivotRemoteWrite", "PivotOTLP", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings),
-        .testTarget(name: "PivotOTLPTests", dependencies: ["PivotOTLP", "PivotWire", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PivotOTLPTests", dependencies: ["PivotOTLP", "PivotModel", "PivotWire", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Golden"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PivotTraceQueryTests",
             dependencies: ["PivotTraceQuery", "PivotModel", "PivotWire", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
