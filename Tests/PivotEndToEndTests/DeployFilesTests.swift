@@ -11,20 +11,10 @@ import Testing
     }
 
     static func validate(_ extra: [String]) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PeerProcess.find("python3") ?? "/usr/bin/python3")
         var arguments = [repository.path + "/deploy/validate.py", PivotProcess.binaryPath, "--repo", repository.path]
         if !FileManager.default.fileExists(atPath: repository.path + "/demo") { arguments += ["--allow-missing", "demo"] }
-        process.arguments = arguments + extra
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output, errors)
+        let run = try PythonRun.run(arguments + extra)
+        return (run.status, run.output, run.errors)
     }
 
     @Test func deployFilesAndDashboardsAreConsistentWithTheBinary() throws {

@@ -7,16 +7,8 @@ import Testing
 @Suite(.serialized) struct OTLPLogsTests {
     /// Runs a Python script with the OpenTelemetry SDK; returns its exit status and output.
     static func python(_ script: String) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PeerProcess.find("python3") ?? "/usr/bin/python3")
-        process.arguments = ["-c", script]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        let run = try PythonRun.run(["-c", script])
+        return (run.status, run.output + run.errors)
     }
 
     static func exportLogs(exporter: String) -> String {

@@ -20,19 +20,9 @@ import Testing
 
     /// Runs the SDK client; returns what it printed (the span's ids) or fails the test with its output.
     static func runClient(transport: String, endpoint: String, service: String) throws -> ClientResult? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PeerProcess.find("python3") ?? "/usr/bin/python3")
-        process.arguments = [clientScript, "--transport", transport, "--endpoint", endpoint, "--service-name", service]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(transport): \(String(decoding: output, as: UTF8.self)) \(errors)")
-        return try? JSONDecoder().decode(ClientResult.self, from: output)
+        let run = try PythonRun.run([clientScript, "--transport", transport, "--endpoint", endpoint, "--service-name", service])
+        #expect(run.status == 0, "\(transport): \(run.output) \(run.errors)")
+        return try? JSONDecoder().decode(ClientResult.self, from: Data(run.output.utf8))
     }
 
     /// The `data` of a Prometheus API answer.
@@ -83,9 +73,7 @@ import Testing
         let grpcPort = freePort()
         let pivot = try PivotProcess(extraArguments: ["--otlp.grpc-listen-address=127.0.0.1:\(grpcPort)"])
         try await pivot.waitUntilReady()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PeerProcess.find("python3") ?? "/usr/bin/python3")
-        process.arguments = ["-c", """
+        let output = try PythonRun.run(["-c", """
             import grpc, sys
             channel = grpc.insecure_channel("127.0.0.1:\(grpcPort)")
             call = channel.unary_unary("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export")
@@ -94,13 +82,7 @@ import Testing
                 print("OK")
             except grpc.RpcError as e:
                 print(e.code().name, e.details())
-            """]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+            """]).output
         #expect(output.hasPrefix("INVALID_ARGUMENT cannot read the metrics export request"), "\(output)")
         _ = try await pivot.stop()
     }

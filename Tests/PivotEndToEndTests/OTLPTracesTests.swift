@@ -20,22 +20,12 @@ import Testing
         let pivot = try PivotProcess(extraArguments: ["--otlp.grpc-listen-address=127.0.0.1:\(grpcPort)"])
         try await pivot.waitUntilReady()
         let endpoint = transport == "grpc" ? "127.0.0.1:\(grpcPort)" : "http://127.0.0.1:\(pivot.otlpHTTPPort)"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PeerProcess.find("python3") ?? "/usr/bin/python3")
-        process.arguments = [
+        let run = try PythonRun.run([
             Self.clientScript, "--transport", transport, "--endpoint", endpoint, "--metrics-endpoint", endpoint,
             "--pivot-url", pivot.baseURL,
-        ]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)\n\(errors)\n\(pivot.stderr)")
-        #expect(output.contains("\"exemplar\": true"), "\(output)")
+        ])
+        #expect(run.status == 0, "\(run.output)\n\(run.errors)\n\(pivot.stderr)")
+        #expect(run.output.contains("\"exemplar\": true"), "\(run.output)")
         _ = try await pivot.stop()
     }
 

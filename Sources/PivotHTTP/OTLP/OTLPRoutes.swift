@@ -92,50 +92,73 @@ public struct OTLPRoutes: Sendable {
     // MARK: Metrics
 
     func handleMetrics(_ request: Request) async -> Response {
-        let format: Format
-        let body: [UInt8]
+        await handleExport(
+            request, signal: "metrics", rejectedKey: "rejectedDataPoints",
+            export: metrics.map { receiver in
+                { format, body async throws in
+                    let decoded: OTLPMetricsRequest
+                    do {
+                        decoded = try format == .protobuf ? OTLPMetricsProtobufDecoder().decode(body) : OTLPMetricsJSONDecoder().decode(body)
+                    } catch {
+                        throw Refusal(response: status(.badRequest, "cannot read the metrics export request: \(error)", format))
+                    }
+                    return try await Self.exporting { () async throws(AppendError) in try await receiver.export(decoded, via: .otlpHTTP) }
+                }
+            },
+            protobuf: { outcome in
+                var response = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse()
+                if outcome.rejectedDataPoints > 0 || !outcome.errorMessage.isEmpty {
+                    response.partialSuccess.rejectedDataPoints = Int64(outcome.rejectedDataPoints)
+                    response.partialSuccess.errorMessage = outcome.errorMessage
+                }
+                return response
+            })
+    }
+
+    func handleTraces(_ request: Request) async -> Response {
+        await handleExport(
+            request, signal: "trace", rejectedKey: "rejectedSpans",
+            export: traces.map { receiver in
+                { format, body async throws in
+                    let decoded: OTLPTracesDecoded
+                    do {
+                        decoded = try format == .protobuf ? OTLPTracesProtobufDecoder().decode(body) : OTLPTracesJSONDecoder().decode(body)
+                    } catch {
+                        throw Refusal(response: status(.badRequest, "cannot read the trace export request: \(error)", format))
+                    }
+                    return try await Self.exporting { () async throws(AppendError) in try await receiver.export(decoded) }
+                }
+            },
+            protobuf: { outcome in
+                var response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse()
+                if outcome.rejectedDataPoints > 0 || !outcome.errorMessage.isEmpty {
+                    response.partialSuccess.rejectedSpans = Int64(outcome.rejectedDataPoints)
+                    response.partialSuccess.errorMessage = outcome.errorMessage
+                }
+                return response
+            })
+    }
+
+    /// The store's refusal as an error carrying its `AppendError`, so `handleExport` can map it.
+    struct StoreFailure: Error {
+        var error: AppendError
+    }
+
+    static func exporting(_ body: () async throws(AppendError) -> OTLPExportOutcome) async throws -> OTLPExportOutcome {
         do {
-            (format, body) = try await readBody(request)
+            return try await body()
         } catch {
-            return error.response
-        }
-        guard let metrics else {
-            return status(.serviceUnavailable, "metrics storage is not configured", format)
-        }
-        let decoded: OTLPMetricsRequest
-        do {
-            switch format {
-            case .protobuf: decoded = try OTLPMetricsProtobufDecoder().decode(body)
-            case .json: decoded = try OTLPMetricsJSONDecoder().decode(body)
-            }
-        } catch {
-            return status(.badRequest, "cannot read the metrics export request: \(error)", format)
-        }
-        let outcome: OTLPExportOutcome
-        do {
-            outcome = try await metrics.export(decoded, via: .otlpHTTP)
-        } catch {
-            return status(error.code.isRetryable ? .serviceUnavailable : .badRequest, error.message, format)
-        }
-        switch format {
-        case .protobuf:
-            var response = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse()
-            if outcome.rejectedDataPoints > 0 || !outcome.errorMessage.isEmpty {
-                response.partialSuccess.rejectedDataPoints = Int64(outcome.rejectedDataPoints)
-                response.partialSuccess.errorMessage = outcome.errorMessage
-            }
-            return protobufResponse(response)
-        case .json:
-            guard outcome.rejectedDataPoints > 0 || !outcome.errorMessage.isEmpty else { return jsonResponse("{}") }
-            return jsonResponse(
-                "{\"partialSuccess\":{\"rejectedDataPoints\":\"\(outcome.rejectedDataPoints)\","
-                    + "\"errorMessage\":\(JSONString.quote(outcome.errorMessage))}}")
+            throw StoreFailure(error: error)
         }
     }
 
-    // MARK: Traces
-
-    func handleTraces(_ request: Request) async -> Response {
+    /// One export: read the body, decode and store it (`export`), answer in the request's format with
+    /// `partial_success` (`rejectedKey` in JSON) when something was rejected.
+    func handleExport<Message: SwiftProtobuf.Message>(
+        _ request: Request, signal: String, rejectedKey: String,
+        export: ((Format, [UInt8]) async throws -> OTLPExportOutcome)?,
+        protobuf: (OTLPExportOutcome) -> Message
+    ) async -> Response {
         let format: Format
         let body: [UInt8]
         do {
@@ -143,36 +166,26 @@ public struct OTLPRoutes: Sendable {
         } catch {
             return error.response
         }
-        guard let traces else {
-            return status(.serviceUnavailable, "trace storage is not configured", format)
-        }
-        let decoded: OTLPTracesDecoded
-        do {
-            switch format {
-            case .protobuf: decoded = try OTLPTracesProtobufDecoder().decode(body)
-            case .json: decoded = try OTLPTracesJSONDecoder().decode(body)
-            }
-        } catch {
-            return status(.badRequest, "cannot read the trace export request: \(error)", format)
+        guard let export else {
+            return status(.serviceUnavailable, "\(signal) storage is not configured", format)
         }
         let outcome: OTLPExportOutcome
         do {
-            outcome = try await traces.export(decoded)
+            outcome = try await export(format, body)
+        } catch let refusal as Refusal {
+            return refusal.response
+        } catch let failure as StoreFailure {
+            return status(failure.error.code.isRetryable ? .serviceUnavailable : .badRequest, failure.error.message, format)
         } catch {
-            return status(error.code.isRetryable ? .serviceUnavailable : .badRequest, error.message, format)
+            return status(.badRequest, "\(error)", format)
         }
         switch format {
         case .protobuf:
-            var response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse()
-            if outcome.rejectedDataPoints > 0 || !outcome.errorMessage.isEmpty {
-                response.partialSuccess.rejectedSpans = Int64(outcome.rejectedDataPoints)
-                response.partialSuccess.errorMessage = outcome.errorMessage
-            }
-            return protobufResponse(response)
+            return protobufResponse(protobuf(outcome))
         case .json:
             guard outcome.rejectedDataPoints > 0 || !outcome.errorMessage.isEmpty else { return jsonResponse("{}") }
             return jsonResponse(
-                "{\"partialSuccess\":{\"rejectedSpans\":\"\(outcome.rejectedDataPoints)\","
+                "{\"partialSuccess\":{\"\(rejectedKey)\":\"\(outcome.rejectedDataPoints)\","
                     + "\"errorMessage\":\(JSONString.quote(outcome.errorMessage))}}")
         }
     }
