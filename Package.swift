@@ -55,7 +55,7 @@ let package = Package(
 
         .target(
             name: "PivotTraceStore",
-            dependencies: ["PivotStorage", "PivotSQLite", "PivotModel", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["PivotStorage", "PivotSQLite", "PivotModel", "CSnappy", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(name: "PivotPromQLEngine", dependencies: ["PivotPromQL", "PivotStorage", "PivotModel", "PivotRegex"], swiftSettings: swiftSettings),
         .target(name: "PivotPromQLTesting", dependencies: ["PivotPromQLEngine", "PivotPromQL", "PivotStorage", "PivotModel"], swiftSettings: swiftSettings),
@@ -166,7 +166,7 @@ let package = Package(
             name: "PivotTraceQueryTests",
             dependencies: ["PivotTraceQuery", "PivotModel", "PivotWire", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["JaegerGolden"], swiftSettings: swiftSettings),
-        .testTarget(name: "PivotTraceStoreTests", dependencies: ["PivotTraceStore", "PivotStorage", "PivotModel", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotTraceStoreTests", dependencies: ["PivotTraceStore", "PivotStorage", "PivotModel", "PivotSQLite", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "PivotStorageTests", dependencies: ["PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotIngestTests", dependencies: ["PivotIngest", "PivotOTLP", "PivotModel", "PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(

@@ -30,7 +30,7 @@ struct StorageService: Service {
         }
         let traces: TraceStore
         do {
-            traces = try TraceStore.open(
+            traces = try await TraceStore.open(
                 options: TraceStoreOptions(
                     path: configuration.storagePath + "/traces",
                     retentionNanos: UInt64(configuration.traceRetentionMilliseconds) * 1_000_000),
@@ -50,7 +50,7 @@ struct StorageService: Service {
                 while !Task.isCancelled {
                     let now = UInt64(max(0, OTLPMetricsReceiver.wallClock())) * 1_000_000
                     do {
-                        let deleted = try traces.deleteExpired(nowUnixNano: now)
+                        let deleted = try await traces.deleteExpired(nowUnixNano: now)
                         if deleted > 0 { logger.info("trace retention", metadata: ["deleted_traces": "\(deleted)"]) }
                     } catch {
                         logger.error("trace retention failed", metadata: ["error": "\(error)"])
@@ -63,7 +63,7 @@ struct StorageService: Service {
         }
         readiness.markNotReady()
         backend.set(nil)
-        traces.close()
+        await traces.close()
         await store.close()
         logger.info("storage closed", metadata: ["path": "\(configuration.storagePath)"])
     }

@@ -6,21 +6,19 @@ import PivotStorage
 /// to them, searches need their attributes), and the tag keys, tag values and operations already
 /// listed, so an append only writes what is new.
 struct Catalog {
-    struct TagKey: Hashable {
+    struct TagKey: Hashable, Sendable {
         /// `TraceAttributeScope` as stored: 0 resource, 1 span.
         var scope: Int
         var key: String
     }
 
-    struct TagValue: Hashable {
+    struct TagValue: Hashable, Sendable {
         var key: String
         var scope: Int
-        /// 0 string, 1 int, 2 double, 3 bool.
-        var type: Int
-        var value: String
+        var value: SpanAttribute.Value
     }
 
-    struct Operation: Hashable {
+    struct Operation: Hashable, Sendable {
         var service: String
         var name: String
         var kind: Int32
@@ -30,14 +28,14 @@ struct Catalog {
     var resourcesByHash: [Int64: [Int64]] = [:]
     var scopes: [Int64: SpanBatch.Scope] = [:]
     var scopesByHash: [Int64: [Int64]] = [:]
-    var tagKeys: Set<TagKey> = []
+    /// Every tag key seen, with how many of its values are listed (at most `maxTagValuesPerKey`).
+    var tagKeys: [TagKey: Int] = [:]
     var tagValues: Set<TagValue> = []
-    var tagValueCounts: [TagKey: Int] = [:]
     var operations: Set<Operation> = []
 
     static func scopeNumber(_ scope: TraceAttributeScope) -> Int { scope == .resource ? 0 : 1 }
 
-    static func load(from database: SQLiteDatabase, options: TraceStoreOptions) throws(SQLiteError) -> Catalog {
+    static func load(from database: SQLiteDatabase) throws(SQLiteError) -> Catalog {
         var catalog = Catalog()
         let resources = try database.prepare("SELECT id, hash, bytes, schema_url, service, attrs FROM resources")
         while try resources.step() {
@@ -57,13 +55,15 @@ struct Catalog {
         }
         let keys = try database.prepare("SELECT scope, key FROM tag_keys")
         while try keys.step() {
-            catalog.tagKeys.insert(TagKey(scope: keys.int(at: 0), key: keys.text(at: 1)))
+            catalog.tagKeys[TagKey(scope: keys.int(at: 0), key: keys.text(at: 1)), default: 0] += 0
         }
         let values = try database.prepare("SELECT key, scope, type, value FROM tag_values")
         while try values.step() {
-            let value = TagValue(key: values.text(at: 0), scope: values.int(at: 1), type: values.int(at: 2), value: values.text(at: 3))
-            catalog.tagValues.insert(value)
-            catalog.tagValueCounts[TagKey(scope: value.scope, key: value.key), default: 0] += 1
+            let value = TagValue(
+                key: values.text(at: 0), scope: values.int(at: 1), value: Self.storedValue(type: values.int(at: 2), text: values.text(at: 3)))
+            if catalog.tagValues.insert(value).inserted {
+                catalog.tagKeys[TagKey(scope: value.scope, key: value.key), default: 0] += 1
+            }
         }
         let operations = try database.prepare("SELECT service, name, kind FROM operations")
         while try operations.step() {
@@ -72,9 +72,6 @@ struct Catalog {
         }
         return catalog
     }
-
-    /// A copy for an append to consult without holding the lock (copy-on-write: nothing is copied).
-    func snapshotForAppend() -> Catalog { self }
 
     func resourceID(for resource: SpanBatch.Resource, hash: Int64) -> Int64? {
         resourcesByHash[hash]?.first { id in
@@ -90,6 +87,7 @@ struct Catalog {
         }
     }
 
+    /// Records what an append committed.
     mutating func merge(_ added: CatalogAdditions) {
         for (id, hash, resource) in added.resources {
             resources[id] = resource
@@ -99,22 +97,21 @@ struct Catalog {
             scopes[id] = scope
             scopesByHash[hash, default: []].append(id)
         }
-        tagKeys.formUnion(added.tagKeys)
+        for key in added.tagKeys where tagKeys[key] == nil { tagKeys[key] = 0 }
         for value in added.tagValues where tagValues.insert(value).inserted {
-            tagValueCounts[TagKey(scope: value.scope, key: value.key), default: 0] += 1
+            tagKeys[TagKey(scope: value.scope, key: value.key), default: 0] += 1
         }
         operations.formUnion(added.operations)
     }
 }
 
-/// What one append adds to the catalog, kept apart until the transaction commits.
+/// What one append added to the catalog, merged once its transaction commits.
 struct CatalogAdditions {
     var resources: [(Int64, Int64, SpanBatch.Resource)] = []
     var scopes: [(Int64, Int64, SpanBatch.Scope)] = []
-    var tagKeys: Set<Catalog.TagKey> = []
-    var tagValues: Set<Catalog.TagValue> = []
-    var tagValueCounts: [Catalog.TagKey: Int] = [:]
-    var operations: Set<Catalog.Operation> = []
+    var tagKeys: [Catalog.TagKey] = []
+    var tagValues: [Catalog.TagValue] = []
+    var operations: [Catalog.Operation] = []
 
     func resourceID(for resource: SpanBatch.Resource, hash: Int64) -> Int64? {
         resources.first { $0.1 == hash && $0.2.bytes == resource.bytes && $0.2.schemaURL == resource.schemaURL }?.0
@@ -122,31 +119,5 @@ struct CatalogAdditions {
 
     func scopeID(for scope: SpanBatch.Scope, hash: Int64) -> Int64? {
         scopes.first { $0.1 == hash && $0.2.bytes == scope.bytes && $0.2.schemaURL == scope.schemaURL }?.0
-    }
-
-    mutating func noteOperation(service: String, name: String, kind: Int32, known: Catalog) {
-        let operation = Catalog.Operation(service: service, name: name, kind: kind)
-        if !known.operations.contains(operation) { operations.insert(operation) }
-    }
-
-    /// Records the attribute's key, and its value when it is a short scalar and the key has room.
-    mutating func noteTag(scope: TraceAttributeScope, _ attribute: SpanAttribute, known: Catalog, options: TraceStoreOptions) {
-        let key = Catalog.TagKey(scope: Catalog.scopeNumber(scope), key: attribute.key)
-        if !known.tagKeys.contains(key) { tagKeys.insert(key) }
-        let typed: (Int, String)?
-        switch attribute.value {
-        case .string(let text): typed = text.utf8.count <= options.maxTagValueLength ? (0, text) : nil
-        case .int(let number): typed = (1, String(number))
-        case .double(let number): typed = (2, String(number))
-        case .bool(let flag): typed = (3, flag ? "true" : "false")
-        case .other: typed = nil
-        }
-        guard let (type, text) = typed else { return }
-        let value = Catalog.TagValue(key: attribute.key, scope: key.scope, type: type, value: text)
-        guard !known.tagValues.contains(value), !tagValues.contains(value) else { return }
-        let count = (known.tagValueCounts[key] ?? 0) + (tagValueCounts[key] ?? 0)
-        guard count < options.maxTagValuesPerKey else { return }
-        tagValues.insert(value)
-        tagValueCounts[key, default: 0] += 1
     }
 }

@@ -1,0 +1,143 @@
+import PivotModel
+import PivotStorage
+
+/// The CPU-heavy part of an append, done on the caller's task before the write queue: spans grouped
+/// by trace with their chunks encoded and compressed, per-trace and per-service time ranges, the
+/// root span, and the tag keys, tag values and operations the catalog did not know when the batch
+/// was prepared (deduplicated within the batch).
+struct PreparedBatch: Sendable {
+    /// The spans of one trace in this batch.
+    struct TraceGroup: Sendable {
+        var traceID: [UInt8]
+        /// Indexes into `SpanBatch.spans`, in slot order.
+        var spans: [Int] = []
+        var chunk: [UInt8] = []
+        var start: UInt64
+        var end: UInt64
+        /// Set when the root span (no parent) is in this batch.
+        var rootService: String?
+        var rootName = ""
+        /// Service name → first start and last end of its spans in this batch.
+        var services: [String: (start: UInt64, end: UInt64)] = [:]
+    }
+
+    var resourceHashes: [Int64]
+    var resourceAttributes: [[UInt8]]
+    var scopeHashes: [Int64]
+    var groups: [TraceGroup]
+    var tagKeys: [Catalog.TagKey]
+    var tagValues: [Catalog.TagValue]
+    var operations: [Catalog.Operation]
+
+    init(_ batch: SpanBatch, known: Catalog, options: TraceStoreOptions) {
+        resourceHashes = batch.resources.map { ContentHash.hash($0.bytes, $0.schemaURL) }
+        resourceAttributes = batch.resources.map { AttributeEncoding.encode($0.attributes) }
+        scopeHashes = batch.scopes.map { ContentHash.hash($0.bytes, $0.schemaURL) }
+
+        var groupIndex: [[UInt8]: Int] = [:]
+        var groups: [TraceGroup] = []
+        var operations: Set<Catalog.Operation> = []
+        var tags = TagCollector(known: known, options: options)
+        for (index, span) in batch.spans.enumerated() {
+            let service = batch.resources.indices.contains(span.resource) ? batch.resources[span.resource].serviceName : ""
+            let end = max(span.endTimeUnixNano, span.startTimeUnixNano)
+            let position: Int
+            if let existing = groupIndex[span.traceID] {
+                position = existing
+            } else {
+                position = groups.count
+                groupIndex[span.traceID] = position
+                groups.append(TraceGroup(traceID: span.traceID, start: span.startTimeUnixNano, end: end))
+            }
+            groups[position].spans.append(index)
+            groups[position].start = min(groups[position].start, span.startTimeUnixNano)
+            groups[position].end = max(groups[position].end, end)
+            if span.parentSpanID.isEmpty {
+                groups[position].rootService = service
+                groups[position].rootName = span.name
+            }
+            let previous = groups[position].services[service] ?? (span.startTimeUnixNano, end)
+            groups[position].services[service] = (min(previous.start, span.startTimeUnixNano), max(previous.end, end))
+            let operation = Catalog.Operation(service: service, name: span.name, kind: span.kind)
+            if !known.operations.contains(operation) { operations.insert(operation) }
+            for attribute in span.attributes { tags.note(attribute, scope: .span) }
+        }
+        for (index, resource) in batch.resources.enumerated() where known.resourceID(for: resource, hash: resourceHashes[index]) == nil {
+            for attribute in resource.attributes { tags.note(attribute, scope: .resource) }
+        }
+        var scratch: [UInt8] = []
+        for position in groups.indices {
+            groups[position].chunk = SpanChunk.encode(groups[position].spans.lazy.map { batch.spans[$0] }, scratch: &scratch)
+        }
+        self.groups = groups
+        self.operations = Array(operations)
+        self.tagKeys = Array(tags.keys)
+        self.tagValues = Array(tags.values)
+    }
+}
+
+/// Collects the tag keys and listable values of a batch that the catalog does not know yet.
+struct TagCollector {
+    let known: Catalog
+    let options: TraceStoreOptions
+    var keys: Set<Catalog.TagKey> = []
+    var values: Set<Catalog.TagValue> = []
+    /// Per key, values added here (the cap is applied again when committing).
+    var added: [Catalog.TagKey: Int] = [:]
+
+    init(known: Catalog, options: TraceStoreOptions) {
+        self.known = known
+        self.options = options
+    }
+
+    /// One hash lookup for a key whose values are full; two for the others.
+    mutating func note(_ attribute: SpanAttribute, scope: TraceAttributeScope) {
+        let key = Catalog.TagKey(scope: Catalog.scopeNumber(scope), key: attribute.key)
+        let listed: Int
+        if let count = known.tagKeys[key] {
+            listed = count
+        } else {
+            keys.insert(key)
+            listed = 0
+        }
+        guard listed < options.maxTagValuesPerKey, Catalog.isListable(attribute.value, maxLength: options.maxTagValueLength) else { return }
+        let value = Catalog.TagValue(key: attribute.key, scope: key.scope, value: attribute.value)
+        guard !known.tagValues.contains(value) else { return }
+        guard listed + (added[key] ?? 0) < options.maxTagValuesPerKey, values.insert(value).inserted else { return }
+        added[key, default: 0] += 1
+    }
+}
+
+extension Catalog {
+    /// Whether a value is listed as a tag value: scalars, except strings longer than `maxLength`
+    /// UTF-8 bytes and NaN; not arrays, maps and bytes.
+    static func isListable(_ value: SpanAttribute.Value, maxLength: Int) -> Bool {
+        switch value {
+        case .string(let text): return text.utf8.count <= maxLength
+        case .int, .bool: return true
+        case .double(let number): return !number.isNaN
+        case .other: return false
+        }
+    }
+
+    /// The type code and text a tag value is stored as: 0 string, 1 int, 2 double, 3 bool.
+    static func stored(_ value: SpanAttribute.Value) -> (type: Int, text: String) {
+        switch value {
+        case .string(let text): return (0, text)
+        case .int(let number): return (1, String(number))
+        case .double(let number): return (2, String(number))
+        case .bool(let flag): return (3, flag ? "true" : "false")
+        case .other(let text): return (4, text)
+        }
+    }
+
+    static func storedValue(type: Int, text: String) -> SpanAttribute.Value {
+        switch type {
+        case 1: return Int64(text).map { .int($0) } ?? .string(text)
+        case 2: return Double(text).map { .double($0) } ?? .string(text)
+        case 3: return .bool(text == "true")
+        case 4: return .other(text)
+        default: return .string(text)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import PivotSQLite
+
+/// The trace database's tables. Times are Unix nanoseconds (as signed 64-bit integers).
+///
+/// - `spans`: one small row per span (ids, name, kind, times, status, resource and scope ids),
+///   clustered by (trace id, span id), so a trace is one range read and a retried span is found by
+///   its key. Each points at a `span_chunks` row and its slot there.
+/// - `span_chunks`: the large part (attributes and span bytes) of the spans of one trace that came
+///   in one append, appended in arrival order (sequential writes, Snappy-compressed; `SpanChunk`).
+/// - `traces`: per trace, first start, last end, root service and name; indexed by start (searches
+///   walk it newest first; retention walks it oldest first).
+/// - `trace_services`: per append, trace and service taking part, that part's first start and last
+///   end, keyed (service, start, trace id): inserts land at the end of each service's range, and a
+///   service search is an index range walked backwards. A trace sent in several appends has several
+///   rows per service; searches skip repeats.
+/// - `resources`, `scopes`: stored once per distinct content (bytes and schema URL).
+/// - `tag_keys`, `tag_values`, `operations`: small distinct tables for listings.
+///
+/// Migration 1 kept one `span_data` row per span; migration 2 replaces it with `span_chunks`. The
+/// earlier layout never shipped in a release, so migration 2 drops its spans instead of converting them.
+enum TraceStoreSchema {
+    static let migrator = SchemaMigrator(migrations: [
+        """
+        CREATE TABLE resources (
+            id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, bytes BLOB NOT NULL, schema_url TEXT NOT NULL,
+            service TEXT NOT NULL, attrs BLOB NOT NULL);
+        CREATE INDEX resources_hash ON resources(hash);
+        CREATE TABLE scopes (
+            id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, bytes BLOB NOT NULL, schema_url TEXT NOT NULL,
+            name TEXT NOT NULL, version TEXT NOT NULL);
+        CREATE INDEX scopes_hash ON scopes(hash);
+        CREATE TABLE span_data (id INTEGER PRIMARY KEY, attrs BLOB NOT NULL, bytes BLOB NOT NULL);
+        CREATE TABLE spans (
+            trace_id BLOB NOT NULL, span_id BLOB NOT NULL, data_id INTEGER NOT NULL, parent BLOB NOT NULL,
+            resource_id INTEGER NOT NULL, scope_id INTEGER NOT NULL, name TEXT NOT NULL, kind INTEGER NOT NULL,
+            start INTEGER NOT NULL, end INTEGER NOT NULL, status INTEGER NOT NULL,
+            PRIMARY KEY (trace_id, span_id)) WITHOUT ROWID;
+        CREATE TABLE traces (
+            trace_id BLOB PRIMARY KEY, start INTEGER NOT NULL, end INTEGER NOT NULL,
+            root_service TEXT NOT NULL, root_name TEXT NOT NULL) WITHOUT ROWID;
+        CREATE INDEX traces_start ON traces(start);
+        CREATE INDEX traces_end ON traces(end);
+        CREATE TABLE trace_services (
+            service TEXT NOT NULL, trace_id BLOB NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+            PRIMARY KEY (service, trace_id)) WITHOUT ROWID;
+        CREATE INDEX trace_services_start ON trace_services(service, start);
+        CREATE TABLE tag_keys (scope INTEGER NOT NULL, key TEXT NOT NULL, PRIMARY KEY (scope, key)) WITHOUT ROWID;
+        CREATE TABLE tag_values (
+            key TEXT NOT NULL, scope INTEGER NOT NULL, type INTEGER NOT NULL, value TEXT NOT NULL,
+            PRIMARY KEY (key, scope, type, value)) WITHOUT ROWID;
+        CREATE TABLE operations (
+            service TEXT NOT NULL, name TEXT NOT NULL, kind INTEGER NOT NULL,
+            PRIMARY KEY (service, name, kind)) WITHOUT ROWID;
+        """,
+        """
+        DROP TABLE spans;
+        DROP TABLE span_data;
+        DELETE FROM traces;
+        DROP INDEX traces_end;
+        DROP TABLE trace_services;
+        CREATE TABLE trace_services (
+            service TEXT NOT NULL, start INTEGER NOT NULL, trace_id BLOB NOT NULL, end INTEGER NOT NULL,
+            PRIMARY KEY (service, start, trace_id)) WITHOUT ROWID;
+        CREATE TABLE span_chunks (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+        CREATE TABLE spans (
+            trace_id BLOB NOT NULL, span_id BLOB NOT NULL, chunk_id INTEGER NOT NULL, slot INTEGER NOT NULL,
+            parent BLOB NOT NULL, resource_id INTEGER NOT NULL, scope_id INTEGER NOT NULL, name TEXT NOT NULL,
+            kind INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, status INTEGER NOT NULL,
+            PRIMARY KEY (trace_id, span_id)) WITHOUT ROWID;
+        """,
+    ])
+}
