@@ -8,6 +8,14 @@ import Testing
 /// `Golden/<case>.expected` the series, samples, native histograms, exemplars, metadata and
 /// rejections it must produce, one per line, sorted. `PIVOT_UPDATE_GOLDEN=1` rewrites the expected
 /// files; review every change against `docs/otlp.md` before committing it.
+///
+/// Line format (`GoldenRendering`): a series is `{name="value",…}` (labels sorted) followed by its
+/// samples ` @<ms> <value>` (`stale` for the stale-marker NaN, `NaN` for any other NaN), native
+/// histograms ` @<ms> histogram schema=… sum=… zero_threshold=… count=… zero=… positive=[spans][deltas]
+/// negative=[spans][deltas]` (` start=<ms>` when set) and exemplars ` exemplar{labels} <value> @<ms>`;
+/// metadata is `metadata <name> <type> help="…" unit="…"`. After each request's sorted lines comes
+/// `rejected <points>: <partial_success message>` if any point was rejected; with several requests
+/// every line is prefixed `[<request number>] `.
 @Suite struct OTLPGoldenTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
@@ -18,6 +26,9 @@ import Testing
         "strategy_none": OTLPTranslationOptions(strategy: .noTranslation),
         "strategy_nosuffix": OTLPTranslationOptions(strategy: .underscoreEscapingWithoutSuffixes),
         "delta_off": OTLPTranslationOptions(deltaConversion: .reject),
+        "utf8_suffixes": OTLPTranslationOptions(strategy: .noUTF8EscapingWithSuffixes),
+        "resource_edges": OTLPTranslationOptions(scopeLabels: .on),
+        "scope_attributes": OTLPTranslationOptions(scopeLabels: .on),
     ]
 
     static var cases: [String] {
@@ -27,6 +38,15 @@ import Testing
             if let dot = base.lastIndex(of: "."), Int(base[base.index(after: dot)...]) != nil { return String(base[..<dot]) }
             return base
         }).sorted()
+    }
+
+    @Test func everyGoldenCaseHasAnExpectedFile() {
+        // The folder is found and holds the cases, each with its `.expected` file (so the
+        // parameterized test below cannot pass by running on nothing).
+        #expect(Self.cases.count >= 24, "\(Self.cases)")
+        for name in Self.cases {
+            #expect(FileManager.default.fileExists(atPath: Self.directory.appendingPathComponent("\(name).expected").path), "\(name)")
+        }
     }
 
     @Test(arguments: cases)
@@ -55,31 +75,61 @@ import Testing
         }
         let expected = try String(contentsOf: expectedURL, encoding: .utf8)
         let diff = GoldenRendering.difference(expected: expected, actual: rendered)
-        #expect(diff.isEmpty, "\(name):\n\(diff)")
+        if !diff.isEmpty { Issue.record("\(name): expected (-) vs translated (+):\n\(diff)") }
     }
 
     @Test func theSpecificationsMetricsExampleTranslates() throws {
-        // ../shared/reference/otlp-examples/metrics.json: a counter, a gauge, a histogram and an
-        // exponential histogram become the Prometheus names the translation rules give (unit "1" on
-        // the gauge: `_ratio`).
+        // ../shared/reference/otlp-examples/metrics.json (all delta, one point each, so cumulative =
+        // delta): the counter gets `_total` and no unit word for unit "1", the gauge `_ratio`, the
+        // histogram `_bucket`/`_sum`/`_count`, the exponential histogram one native histogram
+        // (OTLP bucket 2 at scale 0 is Prometheus bucket 3); job from service.name, no instance, no
+        // target_info (only service attributes) and no scope labels (off by default).
+        let request = try OTLPMetricsJSONDecoder().decode(Array(try Self.specificationExample()))
+        let result = OTLPMetricsTranslator().translate(request, now: 0)
+        let at = "@1544712660300"
+        let expected = [
+            #"metadata my_counter_total counter help="I am a Counter" unit="""#,
+            #"metadata my_exponential_histogram histogram help="I am an Exponential Histogram" unit="""#,
+            #"metadata my_gauge_ratio gauge help="I am a Gauge" unit="""#,
+            #"metadata my_histogram histogram help="I am a Histogram" unit="""#,
+            #"{__name__="my_counter_total",job="my.service",my_counter_attr="some value"} \#(at) 5"#,
+            #"{__name__="my_exponential_histogram",job="my.service",my_exponential_histogram_attr="some value"} \#(at) histogram schema=0 sum=10 zero_threshold=1e-128 count=3 zero=1 positive=["3:1"][2] negative=[][] start=1544712660300"#,
+            #"{__name__="my_gauge_ratio",job="my.service",my_gauge_attr="some value"} \#(at) 10"#,
+            #"{__name__="my_histogram_bucket",job="my.service",le="+Inf",my_histogram_attr="some value"} \#(at) 2"#,
+            #"{__name__="my_histogram_bucket",job="my.service",le="1",my_histogram_attr="some value"} \#(at) 1"#,
+            #"{__name__="my_histogram_count",job="my.service",my_histogram_attr="some value"} \#(at) 2"#,
+            #"{__name__="my_histogram_sum",job="my.service",my_histogram_attr="some value"} \#(at) 2"#,
+        ]
+        let lines = GoldenRendering.lines(result.batch)
+        #expect(lines == expected, "\(GoldenRendering.difference(expected: expected.joined(separator: "\n"), actual: lines.joined(separator: "\n")))")
+        #expect(result.rejectedDataPoints == 0, "\(result.errorMessage)")
+    }
+
+    @Test func theSpecificationsMetricsExampleCarriesItsScopeWhenScopeLabelsAreOn() throws {
+        // With scope labels on, every series of the example gets otel_scope_name, otel_scope_version
+        // and its scope attribute as otel_scope_my_scope_attribute (no schema URL: it is empty).
+        let request = try OTLPMetricsJSONDecoder().decode(Array(try Self.specificationExample()))
+        let result = OTLPMetricsTranslator(options: OTLPTranslationOptions(scopeLabels: .on)).translate(request, now: 0)
+        #expect(result.batch.series.count == 7)
+        for series in result.batch.series {
+            let labels = result.batch.labels(of: series)
+            #expect(labels["otel_scope_name"] == "my.library")
+            #expect(labels["otel_scope_version"] == "1.0.0")
+            #expect(labels["otel_scope_my_scope_attribute"] == "some scope attribute")
+            #expect(!labels.elements.contains { $0.name == "otel_scope_schema_url" })
+        }
+    }
+
+    /// `shared/reference/otlp-examples/metrics.json`, found by walking up from this file.
+    static func specificationExample() throws -> Data {
         var url = URL(fileURLWithPath: #filePath)
-        var body: Data?
         while url.path != "/" {
             url.deleteLastPathComponent()
             if let data = FileManager.default.contents(atPath: url.path + "/shared/reference/otlp-examples/metrics.json") {
-                body = data
-                break
+                return data
             }
         }
-        let request = try OTLPMetricsJSONDecoder().decode(Array(try #require(body)))
-        let result = OTLPMetricsTranslator().translate(request, now: 0)
-        let names = Set(result.batch.series.map { result.batch.labels(of: $0).metricName })
-        #expect(names.isSuperset(of: ["my_counter_total", "my_gauge_ratio", "my_histogram_bucket", "my_histogram_sum", "my_histogram_count"]),
-                "\(names.sorted())")
-        #expect(names.contains("my_exponential_histogram"), "\(names.sorted())")
-        let job = result.batch.series.map { result.batch.labels(of: $0)["job"] }
-        #expect(job.allSatisfy { $0 == "my.service" })
-        #expect(result.rejectedDataPoints == 0, "\(result.errorMessage)")
+        throw CocoaError(.fileNoSuchFile)
     }
 }
 
@@ -122,13 +172,39 @@ enum GoldenRendering {
         return lines.sorted()
     }
 
-    /// Lines only in one of the texts, marked `-` (expected) and `+` (actual); empty when equal.
+    /// A line diff of the two texts (longest common subsequence): `-` lines only expected, `+` lines
+    /// only produced, two lines of unchanged context around each change; empty when equal.
     static func difference(expected: String, actual: String) -> String {
         let e = expected.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         let a = actual.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         guard e != a else { return "" }
-        let missing = e.filter { !a.contains($0) }.map { "- " + $0 }
-        let extra = a.filter { !e.contains($0) }.map { "+ " + $0 }
-        return (missing + extra).joined(separator: "\n") + (missing.isEmpty && extra.isEmpty ? "(order or count differs)" : "")
+        // common[i][j]: length of the longest common subsequence of e[i...] and a[j...].
+        var common = Array(repeating: Array(repeating: 0, count: a.count + 1), count: e.count + 1)
+        for i in stride(from: e.count - 1, through: 0, by: -1) {
+            for j in stride(from: a.count - 1, through: 0, by: -1) {
+                common[i][j] = e[i] == a[j] ? common[i + 1][j + 1] + 1 : max(common[i + 1][j], common[i][j + 1])
+            }
+        }
+        var script: [(mark: Character, line: String)] = []
+        var i = 0
+        var j = 0
+        while i < e.count || j < a.count {
+            if i < e.count, j < a.count, e[i] == a[j] {
+                script.append((" ", e[i])); i += 1; j += 1
+            } else if i < e.count, j == a.count || common[i + 1][j] >= common[i][j + 1] {
+                script.append(("-", e[i])); i += 1
+            } else {
+                script.append(("+", a[j])); j += 1
+            }
+        }
+        let changed = script.indices.filter { script[$0].mark != " " }
+        var out: [String] = []
+        var last = -1
+        for index in script.indices where changed.contains(where: { abs($0 - index) <= 2 }) {
+            if last >= 0, index > last + 1 { out.append("@@") }
+            out.append("\(script[index].mark) \(script[index].line)")
+            last = index
+        }
+        return out.joined(separator: "\n")
     }
 }

@@ -121,14 +121,21 @@ struct ResourceContext {
         }
     }
 
+    static let scopeName = "otel_scope_name"
+    static let scopeVersion = "otel_scope_version"
+    static let scopeSchemaURL = "otel_scope_schema_url"
+
+    /// Scope labels (spec "Instrumentation Scope"): each attribute key gets the `otel_scope_` prefix
+    /// *before* the label-name conversion (`_x` → `otel_scope__x`, `2xx` → `otel_scope_2xx`), and an
+    /// attribute whose label would be `otel_scope_name`, `_version` or `_schema_url` is dropped.
     mutating func addScopeLabels(_ scope: OTLPScopeMetrics, options: OTLPTranslationOptions, names: LabelNames) {
         guard options.scopeLabels == .on else { return }
-        underlay.append(Label(name: "otel_scope_name", value: scope.scope.name))
-        underlay.append(Label(name: "otel_scope_version", value: scope.scope.version))
-        underlay.append(Label(name: "otel_scope_schema_url", value: scope.schemaURL))
-        for label in LabelBuilder.labels(from: scope.scope.attributes, names: names) {
-            underlay.append(Label(name: "otel_scope_" + label.name, value: label.value))
-        }
+        let prefixed = scope.scope.attributes.map { OTLPAttribute(key: "otel_scope_" + $0.key, value: $0.value) }
+        let reserved: Set<String> = [Self.scopeName, Self.scopeVersion, Self.scopeSchemaURL]
+        underlay.append(contentsOf: LabelBuilder.labels(from: prefixed, names: names).filter { !reserved.contains($0.name) })
+        underlay.append(Label(name: Self.scopeName, value: scope.scope.name))
+        underlay.append(Label(name: Self.scopeVersion, value: scope.scope.version))
+        underlay.append(Label(name: Self.scopeSchemaURL, value: scope.schemaURL))
     }
 
     /// The label set of a series: underlay, then the point's attributes, then overlay, then `extra`
