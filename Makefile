@@ -9,7 +9,7 @@ TEST_DEBS    := prometheus prometheus-node-exporter
 BENCH_DEBS   := prometheus victoria-metrics
 REVISION_H   := Sources/CPivotSupport/revision.h
 
-.PHONY: run build build-debug test deps test-deps bench-deps revision bench bench-peers bench-otlp bench-traces conformance clean help
+.PHONY: run build build-debug test deps test-deps bench-deps revision bench bench-peers bench-otlp bench-traces demo conformance clean help
 
 help:
 	@echo "make run    install missing packages, build (release), start pivot with storage in $(DATA)"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench-otlp  OTLP metrics ingest over HTTP, HTTP+gzip and gRPC against the release binary"
 	@echo "make bench-traces  span ingest, trace lookups and searches against the release binary"
 	@echo "make conformance  Prometheus's PromQL test scripts over Pivot's engine and store"
+	@echo "make demo   start Pivot (if not running), run the instrumented demo service, print p99 -> exemplar -> trace"
 
 # Installs only the packages that are missing; runs apt-get update once, when something is missing.
 define install_debs
@@ -64,6 +65,10 @@ build-debug: deps revision
 
 run: build
 	.build/release/pivot serve --storage.path=$(DATA)
+
+# The pivot without Grafana: a latency percentile, its slowest exemplar, and that exemplar's trace.
+demo: test-deps build
+	python3 demo/demo.py --pivot .build/release/pivot --storage-path $(DATA)
 
 test: test-deps build-debug
 	$(SWIFT) test --skip-build --parallel
