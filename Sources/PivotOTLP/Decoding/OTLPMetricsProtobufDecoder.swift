@@ -14,28 +14,14 @@ public struct OTLPMetricsProtobufDecoder: Sendable {
     }
 
     public func decode(_ bytes: [UInt8]) throws(OTLPDecodeError) -> OTLPMetricsRequest {
-        do {
-            return try bytes.withUnsafeBytes { raw in try decode(raw) }
-        } catch let error as OTLPDecodeError {
-            throw error
-        } catch {
-            throw OTLPDecodeError(.malformed, "\(error)", offset: 0)
-        }
+        try ProtoWireCursor.reading(bytes) { raw throws(OTLPDecodeError) in try decode(raw) }
     }
 
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(OTLPDecodeError) -> OTLPMetricsRequest {
-        var cursor = ProtoWireCursor(bytes)
         var request = OTLPMetricsRequest()
         let fields = AttributeDecoder(maxDepth: maxAnyValueDepth)
-        while !cursor.isAtEnd {
-            let (field, wire) = try cursor.tag()
-            if field == 1 {
-                try cursor.require(wire, .lengthDelimited, field: "resource_metrics")
-                var child = try cursor.message()
-                request.resourceMetrics.append(try resourceMetrics(&child, fields))
-            } else {
-                try cursor.skip(wire)
-            }
+        try ProtoWireCursor.eachResource(in: bytes, field: "resource_metrics") { child throws(OTLPDecodeError) in
+            request.resourceMetrics.append(try resourceMetrics(&child, fields))
         }
         return request
     }

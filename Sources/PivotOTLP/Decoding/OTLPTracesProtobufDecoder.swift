@@ -37,28 +37,14 @@ public struct OTLPTracesProtobufDecoder: Sendable {
     }
 
     public func decode(_ bytes: [UInt8]) throws(OTLPDecodeError) -> OTLPTracesDecoded {
-        do {
-            return try bytes.withUnsafeBytes { raw in try decode(raw) }
-        } catch let error as OTLPDecodeError {
-            throw error
-        } catch {
-            throw OTLPDecodeError(.malformed, "\(error)", offset: 0)
-        }
+        try ProtoWireCursor.reading(bytes) { raw throws(OTLPDecodeError) in try decode(raw) }
     }
 
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(OTLPDecodeError) -> OTLPTracesDecoded {
-        var cursor = ProtoWireCursor(bytes)
         var result = OTLPTracesDecoded()
         let attributes = AttributeDecoder(maxDepth: maxAnyValueDepth)
-        while !cursor.isAtEnd {
-            let (field, wire) = try cursor.tag()
-            if field == 1 {
-                try cursor.require(wire, .lengthDelimited, field: "resource_spans")
-                var child = try cursor.message()
-                try resourceSpans(&child, attributes, into: &result)
-            } else {
-                try cursor.skip(wire)
-            }
+        try ProtoWireCursor.eachResource(in: bytes, field: "resource_spans") { child throws(OTLPDecodeError) in
+            try resourceSpans(&child, attributes, into: &result)
         }
         return result
     }

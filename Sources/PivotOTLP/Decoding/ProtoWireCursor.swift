@@ -185,3 +185,36 @@ public struct ProtoWireCursor {
         OTLPDecodeError(.truncated, "message ends inside a \(what)", offset: position)
     }
 }
+
+extension ProtoWireCursor {
+    /// Runs `body` over the bytes of `array` (the decoders' `[UInt8]` entry points).
+    public static func reading<R>(
+        _ array: [UInt8], _ body: (UnsafeRawBufferPointer) throws(OTLPDecodeError) -> R
+    ) throws(OTLPDecodeError) -> R {
+        do {
+            return try array.withUnsafeBytes { raw in try body(raw) }
+        } catch let error as OTLPDecodeError {
+            throw error
+        } catch {
+            throw OTLPDecodeError(.malformed, "\(error)", offset: 0)
+        }
+    }
+
+    /// Calls `body` with a cursor over each occurrence of the repeated message field 1 of a
+    /// top-level export request (`resource_metrics`, `resource_spans`), skipping other fields.
+    public static func eachResource(
+        in bytes: UnsafeRawBufferPointer, field name: StaticString, _ body: (inout ProtoWireCursor) throws(OTLPDecodeError) -> Void
+    ) throws(OTLPDecodeError) {
+        var cursor = ProtoWireCursor(bytes)
+        while !cursor.isAtEnd {
+            let (field, wire) = try cursor.tag()
+            if field == 1 {
+                try cursor.require(wire, .lengthDelimited, field: name)
+                var child = try cursor.message()
+                try body(&child)
+            } else {
+                try cursor.skip(wire)
+            }
+        }
+    }
+}
