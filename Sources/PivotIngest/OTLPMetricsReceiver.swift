@@ -25,6 +25,7 @@ public struct OTLPExportOutcome: Sendable, Hashable {
 /// Prometheus series, then store it through the one insert path (`Ingestor`).
 public final class OTLPMetricsReceiver: Sendable {
     public let translator: OTLPMetricsTranslator
+    public let limits: SeriesLimits
     private let ingestor: @Sendable () -> Ingestor?
     private let clock: @Sendable () -> Int64
     private let rejected = Counter(label: "pivot_otlp_data_points_rejected_total")
@@ -33,10 +34,11 @@ public final class OTLPMetricsReceiver: Sendable {
     /// `ingestor` gives the insert path once storage is open (nil before: exports get `storageUnavailable`).
     /// `clock` is the wall clock in milliseconds.
     public init(
-        translator: OTLPMetricsTranslator, ingestor: @escaping @Sendable () -> Ingestor?,
+        translator: OTLPMetricsTranslator, limits: SeriesLimits = SeriesLimits(), ingestor: @escaping @Sendable () -> Ingestor?,
         clock: @escaping @Sendable () -> Int64 = OTLPMetricsReceiver.wallClock
     ) {
         self.translator = translator
+        self.limits = limits
         self.ingestor = ingestor
         self.clock = clock
     }
@@ -57,6 +59,7 @@ public final class OTLPMetricsReceiver: Sendable {
         let result = translator.translate(request, now: clock())
         received.increment(by: Int64(result.dataPoints))
         if result.rejectedDataPoints > 0 { rejected.increment(by: Int64(result.rejectedDataPoints)) }
+        if let violation = limits.firstViolation(in: result.batch) { throw violation }
         if !result.batch.isEmpty {
             _ = try await ingestor.ingest(result.batch, via: ingestProtocol)
         }

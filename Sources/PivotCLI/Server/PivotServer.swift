@@ -5,6 +5,7 @@ import PivotHTTP
 import PivotIngest
 import PivotOTLP
 import PivotPromQL
+import PivotRemoteWrite
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
@@ -44,6 +45,10 @@ struct PivotServer {
         QueryRoutes(backend: backend, limits: configuration.queryLimits).register(on: webRouter)
         let otlpMetrics = OTLPMetricsReceiver(
             translator: OTLPMetricsTranslator(options: configuration.otlpTranslation),
+            limits: SeriesLimits(
+                maxLabelsPerSeries: configuration.remoteWriteLimits.maxLabelsPerSeries,
+                maxLabelNameLength: configuration.remoteWriteLimits.maxLabelNameLength,
+                maxLabelValueLength: configuration.remoteWriteLimits.maxLabelValueLength),
             ingestor: { backend.current?.ingestor })
         let otlpTraces = OTLPTracesReceiver(store: { backend.current?.traceWriter })
         let otlpRoutes = OTLPRoutes(metrics: otlpMetrics, traces: otlpTraces, maxBodyBytes: configuration.otlpMaxBodyBytes)
