@@ -56,38 +56,13 @@ final class SequenceTracker: Sendable {
         let storage = PivotProcess.temporaryDirectory("pivot-crash")
         let base = Int64(Date().timeIntervalSince1970 * 1000) - 2 * 3_600_000
         let log = AcknowledgementLog()
-        var nextSequence = Array(repeating: 0, count: Self.writers)
-        var generator = SystemRandomNumberGenerator()
-
-        for cycle in 0..<cycles {
-            let pivot = try PivotProcess(storagePath: storage)
-            try await pivot.waitUntilReady()
+        let nextSequence = try await KillNineCycles.run(storage: storage, cycles: cycles, writers: Self.writers, log: log) {
+            pivot, writer, sequence in
             let client = RemoteWriteClient(url: pivot.baseURL + "/api/v1/write")
-            let starts = nextSequence
-            let sent = SequenceTracker(starts)
-            let writersTask = Task {
-                await withTaskGroup(of: Void.self) { group in
-                    for writer in 0..<Self.writers {
-                        group.addTask {
-                            var sequence = starts[writer]
-                            while !Task.isCancelled {
-                                sent.sent(writer: writer, sequence: sequence)
-                                let batch = Self.batch(writer: writer, sequence: sequence, base: base)
-                                guard let response = try? await client.send(batch, timeout: 5) else { return }
-                                if response.status == 204 { log.record(writer: writer, sequence: sequence) }
-                                sequence += 1
-                            }
-                        }
-                    }
-                }
+            guard let response = try? await client.send(Self.batch(writer: writer, sequence: sequence, base: base), timeout: 5) else {
+                return nil
             }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 200...900, using: &generator)))
-            _ = try await pivot.stop(signal: SIGKILL)
-            writersTask.cancel()
-            await writersTask.value
-            // An unacknowledged batch may or may not be stored; the next cycle starts after it.
-            nextSequence = sent.snapshot
-            #expect(!pivot.stderr.contains("Fatal error"), "cycle \(cycle): \(pivot.stderr)")
+            return response.status == 204
         }
 
         let pivot = try PivotProcess(storagePath: storage)

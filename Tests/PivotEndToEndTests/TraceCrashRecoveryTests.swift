@@ -30,39 +30,15 @@ import Testing
         let cycles = Int(ProcessInfo.processInfo.environment["PIVOT_CRASH_CYCLES"] ?? "").map { max(1, $0 / 2) } ?? 5
         let storage = PivotProcess.temporaryDirectory("pivot-trace-crash")
         let log = AcknowledgementLog()
-        var nextSequence = Array(repeating: 0, count: Self.writers)
-        var generator = SystemRandomNumberGenerator()
-        for cycle in 0..<cycles {
-            let pivot = try PivotProcess(storagePath: storage)
-            try await pivot.waitUntilReady()
-            let url = URL(string: "http://127.0.0.1:\(pivot.otlpHTTPPort)/v1/traces")!
-            let starts = nextSequence
-            let sent = SequenceTracker(starts)
-            let writersTask = Task {
-                await withTaskGroup(of: Void.self) { group in
-                    for writer in 0..<Self.writers {
-                        group.addTask {
-                            var sequence = starts[writer]
-                            while !Task.isCancelled {
-                                sent.sent(writer: writer, sequence: sequence)
-                                var request = URLRequest(url: url, timeoutInterval: 5)
-                                request.httpMethod = "POST"
-                                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                                request.httpBody = Self.body(writer: writer, sequence: sequence)
-                                guard let (_, response) = try? await URLSession.shared.data(for: request) else { return }
-                                if (response as? HTTPURLResponse)?.statusCode == 200 { log.record(writer: writer, sequence: sequence) }
-                                sequence += 1
-                            }
-                        }
-                    }
-                }
-            }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 300...900, using: &generator)))
-            _ = try await pivot.stop(signal: SIGKILL)
-            writersTask.cancel()
-            await writersTask.value
-            nextSequence = sent.snapshot
-            #expect(!pivot.stderr.contains("Fatal error"), "cycle \(cycle): \(pivot.stderr)")
+        _ = try await KillNineCycles.run(
+            storage: storage, cycles: cycles, writers: Self.writers, log: log, minimumDelayMilliseconds: 300
+        ) { pivot, writer, sequence in
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(pivot.otlpHTTPPort)/v1/traces")!, timeoutInterval: 5)
+            request.httpMethod = "POST"
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Self.body(writer: writer, sequence: sequence)
+            guard let (_, response) = try? await URLSession.shared.data(for: request) else { return nil }
+            return (response as? HTTPURLResponse)?.statusCode == 200
         }
 
         let pivot = try PivotProcess(storagePath: storage)

@@ -63,27 +63,13 @@ public struct TempoRoutes: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
     }
 
-    /// The trace store, or the 503 to answer while storage is starting.
-    func store() -> Result<any TraceQueryable, Refusal> {
-        guard let traces = backend.current?.traces else {
-            return .failure(Refusal(Self.text(.serviceUnavailable, "trace storage is not ready yet")))
-        }
-        return .success(traces)
-    }
-
-    struct Refusal: Error {
-        var response: Response
-        init(_ response: Response) { self.response = response }
-    }
+    /// The answer while storage is starting (no trace store yet).
+    static var notReady: Response { text(.serviceUnavailable, "trace storage is not ready yet") }
 
     // MARK: Trace by id
 
     func traceByID(_ request: Request, id text: String, version: Version) async -> Response {
-        let traces: any TraceQueryable
-        switch store() {
-        case .success(let store): traces = store
-        case .failure(let refusal): return refusal.response
-        }
+        guard let traces = backend.current?.traces else { return Self.notReady }
         let id: [UInt8]
         do {
             id = try TraceID.parse(text)
@@ -128,11 +114,7 @@ public struct TempoRoutes: Sendable {
     // MARK: Search
 
     func search(_ request: Request) async -> Response {
-        let traces: any TraceQueryable
-        switch store() {
-        case .success(let store): traces = store
-        case .failure(let refusal): return refusal.response
-        }
+        guard let traces = backend.current?.traces else { return Self.notReady }
         let parameters = APIParameters(pairs: APIParameters.parse(request.uri.query ?? ""))
         var query = TraceSearchQuery()
         var attributeKeys: [String] = []
@@ -189,11 +171,7 @@ public struct TempoRoutes: Sendable {
     // MARK: Tags
 
     func tagNames(_ request: Request, version: Version) async -> Response {
-        let traces: any TraceQueryable
-        switch store() {
-        case .success(let store): traces = store
-        case .failure(let refusal): return refusal.response
-        }
+        guard let traces = backend.current?.traces else { return Self.notReady }
         let parameters = APIParameters(pairs: APIParameters.parse(request.uri.query ?? ""))
         do {
             let start = try TraceTimes.unixSeconds(parameters.first("start"), name: "start")
@@ -220,11 +198,7 @@ public struct TempoRoutes: Sendable {
     }
 
     func tagValues(_ request: Request, tag raw: String, version: Version) async -> Response {
-        let traces: any TraceQueryable
-        switch store() {
-        case .success(let store): traces = store
-        case .failure(let refusal): return refusal.response
-        }
+        guard let traces = backend.current?.traces else { return Self.notReady }
         let parameters = APIParameters(pairs: APIParameters.parse(request.uri.query ?? ""))
         let tag = APIParameters.decode(Substring(raw))
         // v2 names are TraceQL identifiers: `.key`, `resource.key`, `span.key`, or an intrinsic.

@@ -1,3 +1,5 @@
+import PivotTraceQuery
+
 /// Query parameters of the trace APIs: Unix seconds (Tempo), microseconds (Jaeger), Go durations.
 enum TraceTimes {
     struct ParameterError: Error {
@@ -30,31 +32,12 @@ enum TraceTimes {
         return value
     }
 
-    /// A Go duration (`300ms`, `1.5s`, `1m30s`, `2h`; units ns, us, µs, ms, s, m, h) as nanoseconds.
+    /// A Go duration (`300ms`, `1.5s`, `1m30s`) as nanoseconds; nil when absent or empty.
     static func goDuration(_ text: String?, name: String) throws(ParameterError) -> UInt64? {
         guard let text, !text.isEmpty else { return nil }
-        let invalid = ParameterError(message: "invalid \(name) \"\(text)\": expected a duration such as 100ms or 1.5s")
-        var total = 0.0
-        var rest = Substring(text)
-        while !rest.isEmpty {
-            let number = rest.prefix { $0.isNumber || $0 == "." }
-            guard !number.isEmpty, let value = Double(number) else { throw invalid }
-            rest = rest.dropFirst(number.count)
-            let unit = rest.prefix { !$0.isNumber && $0 != "." }
-            rest = rest.dropFirst(unit.count)
-            let scale: Double
-            switch unit {
-            case "ns": scale = 1
-            case "us", "µs", "μs": scale = 1e3
-            case "ms": scale = 1e6
-            case "s": scale = 1e9
-            case "m": scale = 60e9
-            case "h": scale = 3_600e9
-            default: throw invalid
-            }
-            total += value * scale
+        guard let nanoseconds = GoDuration.nanoseconds(text) else {
+            throw ParameterError(message: "invalid \(name) \"\(text)\": expected a duration such as 100ms or 1.5s")
         }
-        guard total < 1.8e19 else { throw invalid }
-        return UInt64(total)
+        return nanoseconds
     }
 }

@@ -53,7 +53,7 @@ public struct OTLPTracesJSONDecoder: Sendable {
                 let id = try value.hexID(byteCount: length, kind: key)
                 text += "\"" + OTLPNumberFormat.base64(id) + "\""
             } else {
-                appendQuoted(string, to: &text)
+                OTLPJSONWriter.writeString(string, into: &text)
             }
         case .array(let elements):
             text += "["
@@ -72,7 +72,7 @@ public struct OTLPTracesJSONDecoder: Sendable {
             text += "{"
             for (index, member) in members.enumerated() {
                 if index > 0 { text += "," }
-                appendQuoted(member.key, to: &text)
+                OTLPJSONWriter.writeString(member.key, into: &text)
                 text += ":"
                 do throws(JSONFieldError) {
                     try write(member.value, key: member.key, into: &text)
@@ -84,9 +84,5 @@ public struct OTLPTracesJSONDecoder: Sendable {
             }
             text += "}"
         }
-    }
-
-    static func appendQuoted(_ string: String, to text: inout String) {
-        OTLPJSONWriter.writeString(string, into: &text)
     }
 }

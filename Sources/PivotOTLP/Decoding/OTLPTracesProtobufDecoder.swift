@@ -197,7 +197,7 @@ public struct OTLPTracesProtobufDecoder: Sendable {
                 if field == 11 || field == 13 {
                     try c.require(wire, .lengthDelimited, field: field == 11 ? "events" : "links")
                     var child = try c.message()
-                    try Self.validate(&child, decoder)
+                    try Self.validate(&child)
                 } else {
                     try c.skip(wire)
                 }
@@ -216,7 +216,7 @@ public struct OTLPTracesProtobufDecoder: Sendable {
     }
 
     /// Walks an event or link so a malformed one fails the request instead of being stored.
-    private static func validate(_ c: inout Cursor, _ decoder: AttributeDecoder) throws(OTLPDecodeError) {
+    private static func validate(_ c: inout Cursor) throws(OTLPDecodeError) {
         while !c.isAtEnd {
             let (_, wire) = try c.tag()
             try c.skip(wire)

@@ -25,18 +25,3 @@ enum ExemplarConversion {
         }
     }
 }
-
-/// Lower-case hexadecimal text of bytes (trace and span ids).
-public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    public static func lowercase(_ bytes: [UInt8]) -> String {
-        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
-            for (i, byte) in bytes.enumerated() {
-                buffer[2 * i] = digits[Int(byte >> 4)]
-                buffer[2 * i + 1] = digits[Int(byte & 0x0f)]
-            }
-            return bytes.count * 2
-        }
-    }
-}

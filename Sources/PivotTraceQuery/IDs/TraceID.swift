@@ -1,3 +1,5 @@
+import PivotModel
+
 /// Trace and span id text forms: the one place where ids are parsed from and printed to hex.
 ///
 /// Parsing follows Tempo: hex digits of any case, an odd count gets a leading zero, and the result
@@ -49,26 +51,12 @@ public enum TraceID {
     }
 
     static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        Hex.value(ofDigit: c)
     }
 
-    static let digitTable: [UInt8] = Array("0123456789abcdef".utf8)
-
+    /// Lower-case digits of `bytes`, left-padded with zeros to `width` bytes.
     static func hexDigits(_ bytes: [UInt8], width: Int) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(max(width, bytes.count) * 2)
-        if bytes.count < width {
-            for _ in 0..<((width - bytes.count) * 2) { out.append(UInt8(ascii: "0")) }
-        }
-        for b in bytes {
-            out.append(digitTable[Int(b >> 4)])
-            out.append(digitTable[Int(b & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        let padding = bytes.count < width ? String(repeating: "0", count: (width - bytes.count) * 2) : ""
+        return padding + Hex.lowercase(bytes)
     }
 }

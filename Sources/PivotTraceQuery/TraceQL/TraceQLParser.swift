@@ -298,17 +298,7 @@ struct TraceQLParser {
         while let c = peek(), (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(c) || c >= 0x80 { position += 1 }
         let unit = String(decoding: bytes[unitStart..<position], as: UTF8.self)
         if !unit.isEmpty {
-            let scale: Double? =
-                switch unit {
-                case "ns": 1
-                case "us", "µs": 1e3
-                case "ms": 1e6
-                case "s": 1e9
-                case "m": 60e9
-                case "h": 3600e9
-                default: nil
-                }
-            guard let scale, let value = Double(numberText), value >= 0 else {
+            guard let scale = GoDuration.nanoseconds(perUnit: unit), let value = Double(numberText), value >= 0 else {
                 throw syntax("invalid duration \"\(numberText)\(unit)\"")
             }
             return .duration(UInt64((value * scale).rounded()))

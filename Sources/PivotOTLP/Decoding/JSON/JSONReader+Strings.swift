@@ -1,3 +1,5 @@
+import PivotModel
+
 extension JSONReader {
     /// Reads an object key: like `readString()`, but long keys without escapes come from `keyCache`.
     mutating func readKey() throws(OTLPDecodeError) -> String {
@@ -164,11 +166,6 @@ extension JSONReader {
     /// The value of an ASCII hex digit (either case), or nil.
     @inline(__always)
     static func hexDigitValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte &- UInt8(ascii: "a") &+ 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte &- UInt8(ascii: "A") &+ 10
-        default: nil
-        }
+        Hex.value(ofDigit: byte)
     }
 }
