@@ -9,7 +9,7 @@ TEST_DEBS    := prometheus prometheus-node-exporter
 BENCH_DEBS   := prometheus victoria-metrics
 REVISION_H   := Sources/CPivotSupport/revision.h
 
-.PHONY: run build build-debug test deps test-deps bench-deps revision bench bench-peers bench-otlp bench-traces demo conformance clean help
+.PHONY: run build build-debug test deps test-deps bench-deps revision bench bench-peers bench-otlp bench-traces demo conformance crash-test clean help
 
 help:
 	@echo "make run    install missing packages, build (release), start pivot with storage in $(DATA)"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench  run the peer benchmark (Pivot vs Prometheus vs VictoriaMetrics), then bench-otlp and bench-traces"
 	@echo "make bench-otlp  OTLP metrics ingest over HTTP, HTTP+gzip and gRPC against the release binary"
 	@echo "make bench-traces  span ingest, trace lookups and searches against the release binary"
+	@echo "make crash-test  100 kill -9 cycles under concurrent remote-write, OTLP metrics and OTLP traces"
 	@echo "make conformance  Prometheus's PromQL test scripts over Pivot's engine and store"
 	@echo "make demo   start Pivot (if not running), run the instrumented demo service, print p99 -> exemplar -> trace"
 
@@ -72,6 +73,14 @@ demo: test-deps build
 
 test: test-deps build-debug
 	$(SWIFT) test --skip-build --parallel
+
+# The crash harness at full length (make test runs 20 cycles): kill -9 under concurrent remote-write,
+# OTLP metric and OTLP trace writers, then every acknowledged write is checked. Prints "N cycles, 0 lost".
+CRASH_CYCLES ?= 100
+crash-test: test-deps build-debug
+	@PIVOT_CRASH_CYCLES=$(CRASH_CYCLES) $(SWIFT) test --skip-build --filter CrashRecoveryTests 2>&1 | tee .build/crash-test.log \
+	  | grep -E "crash recovery:|passed|failed|error" ; \
+	grep -q "crash recovery: $(CRASH_CYCLES) cycles, 0 lost" .build/crash-test.log
 
 # Prometheus's PromQL test scripts over the engine and the real store: the per-file table.
 conformance: deps
