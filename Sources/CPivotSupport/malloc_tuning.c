@@ -7,3 +7,9 @@ void pivot_tune_malloc(void) {
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
 #endif
 }
+
+void pivot_release_free_memory(void) {
+#ifdef M_MMAP_THRESHOLD
+    malloc_trim(0);
+#endif
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PivotHTTP
+import PivotIngest
 import PivotMetricStore
 import PivotModel
 import PivotOTLP
@@ -24,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
         "remote-write.max-label-name-length", "remote-write.max-label-value-length",
         "remote-write.max-exemplar-label-set-length",
         "otlp.translation-strategy", "otlp.promote-resource-attributes", "otlp.scope-labels",
-        "otlp.delta-conversion", "otlp.max-body-bytes",
+        "otlp.delta-conversion", "otlp.max-body-bytes", "ingest.max-inflight-bytes", "storage.max-memory",
         "query.timeout", "query.max-samples", "query.max-concurrency", "query.lookback-delta",
         "log.level", "log.format",
     ]
@@ -102,6 +103,14 @@ struct ServeCommand: AsyncParsableCommand {
             help: "Largest OTLP request body or gRPC message, compressed or decompressed (413 / RESOURCE_EXHAUSTED past it).")
     var otlpMaxBodyBytes = 32 << 20
 
+    @Option(name: .customLong("ingest.max-inflight-bytes"),
+            help: "Request bytes (received and decompressed) being ingested at once over every protocol; past it writes are refused with 503 (remote-write), 429 (OTLP/HTTP) or RESOURCE_EXHAUSTED (OTLP/gRPC) and retried by the sender.")
+    var ingestMaxInflightBytes = IngestAdmissionLimits.default.maxInFlightBytes
+
+    @Option(name: .customLong("storage.max-memory"),
+            help: "Resident memory bound: above 70% of it writes are refused (retryably) and memory is relieved until it falls under 60%. A size (2GB, 512MiB, bytes), a percentage of the machine's or cgroup's memory, or 0 for no bound.")
+    var storageMaxMemory = "80%"
+
     @Option(name: .customLong("query.timeout"), help: "Longest a query may run.")
     var queryTimeout = "2m"
 
@@ -167,6 +176,10 @@ struct ServeCommand: AsyncParsableCommand {
             deltaConversion: otlpDeltaConversion ? .toCumulative : .reject,
             lookbackDeltaMilliseconds: configuration.queryLimits.lookbackDeltaMilliseconds)
         configuration.otlpMaxBodyBytes = try Self.positive("otlp.max-body-bytes", otlpMaxBodyBytes)
+        configuration.ingestAdmission.maxInFlightBytes = try Self.positive("ingest.max-inflight-bytes", ingestMaxInflightBytes)
+        let maxMemory = try ServeConfiguration.memorySize(
+            "storage.max-memory", storageMaxMemory, available: MemoryGuard.availableBytes())
+        configuration.ingestAdmission.maxMemoryBytes = maxMemory > 0 ? maxMemory : nil
         try ServeConfiguration.prepareStorageDirectory(storagePath)
         return configuration
     }

@@ -38,7 +38,7 @@ import Testing
 
     @Test func aMessageThatCannotBeReadIsInvalidArgument() async throws {
         // The deserializer turns bad bytes into a failure; the handler answers INVALID_ARGUMENT with the reason.
-        let decoded = try MetricsService.Deserializer().deserialize([UInt8]([0x0a, 0x05, 0x12]))
+        let decoded = try MetricsService.Deserializer().deserialize([UInt8]([0x0a, 0x05, 0x12])).result
         guard case .failure = decoded else {
             Issue.record("garbage decoded")
             return

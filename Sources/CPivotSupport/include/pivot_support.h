@@ -10,4 +10,7 @@ const char *pivot_build_date(void);
 /// after every request (glibc's defaults page-fault each decompressed remote-write body anew).
 void pivot_tune_malloc(void);
 
+/// Returns freed heap memory to the kernel now (malloc_trim), for when resident memory is over its bound.
+void pivot_release_free_memory(void);
+
 #endif

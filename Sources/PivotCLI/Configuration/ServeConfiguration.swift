@@ -1,5 +1,6 @@
 import PivotOTLP
 import PivotHTTP
+import PivotIngest
 import PivotMetricStore
 import PivotModel
 import PivotRemoteWrite
@@ -33,6 +34,8 @@ public struct ServeConfiguration: Sendable {
     public var otlpTranslation = OTLPTranslationOptions()
     /// Largest OTLP body or gRPC message, in bytes. Default 32 MiB.
     public var otlpMaxBodyBytes = 32 << 20
+    /// Load shedding on every ingest path (`--ingest.max-inflight-bytes`, `--storage.max-memory`).
+    public var ingestAdmission = IngestAdmissionLimits.default
 
     public init(
         webListenAddress: ListenAddress = ListenAddress(host: "0.0.0.0", port: 9090),
@@ -129,3 +132,33 @@ extension ServeConfiguration {
 }
 
 func errnoMessage() -> String { String(cString: strerror(errno)) }
+
+extension ServeConfiguration {
+    /// A memory size: `0` (no bound), a byte count, a count with a unit (`KB`, `MB`, `GB`, `TB`, powers of
+    /// 1024 as in Prometheus's size flags; `KiB`, `MiB`, `GiB`, `TiB` too), or a percentage of `available`.
+    static func memorySize(_ flag: String, _ text: String, available: Int) throws(ConfigurationError) -> Int {
+        try value(flag, text) { text throws(ConfigurationError.Reason) in
+            let trimmed = String(text.filter { !$0.isWhitespace })
+            if trimmed.hasSuffix("%") {
+                guard let percent = Double(trimmed.dropLast()), percent > 0, percent <= 100 else {
+                    throw .init("a percentage must be above 0% and at most 100%")
+                }
+                return Int(Double(available) * percent / 100)
+            }
+            let units: [(String, Int)] = [
+                ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("TiB", 1 << 40),
+                ("KB", 1 << 10), ("MB", 1 << 20), ("GB", 1 << 30), ("TB", 1 << 40), ("B", 1),
+            ]
+            for (unit, factor) in units where trimmed.hasSuffix(unit) {
+                guard let count = Double(trimmed.dropLast(unit.count)), count >= 0, count * Double(factor) < 9e18 else {
+                    throw .init("must be a number followed by B, KB, MB, GB or TB")
+                }
+                return Int(count * Double(factor))
+            }
+            guard let bytes = Int(trimmed), bytes >= 0 else {
+                throw .init("must be 0, a byte count, a size such as 2GB or 512MiB, or a percentage such as 80%")
+            }
+            return bytes
+        }
+    }
+}

@@ -12,6 +12,7 @@ struct GRPCListenerService: Service {
     let maxMessageBytes: Int
     let metrics: OTLPMetricsReceiver
     let traces: OTLPTracesReceiver
+    let admission: IngestAdmission
     let logger: Logger
 
     func run() async throws {
@@ -22,7 +23,10 @@ struct GRPCListenerService: Service {
                 $0.compression.enabledAlgorithms = .all
                 $0.rpc.maxRequestPayloadSize = maxMessageBytes
             })
-        let server = GRPCServer(transport: transport, services: [LogsService(), MetricsService(receiver: metrics), TraceService(receiver: traces)])
+        let server = GRPCServer(transport: transport, services: [
+            LogsService(), MetricsService(receiver: metrics, admission: admission),
+            TraceService(receiver: traces, admission: admission),
+        ])
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
                 do {

@@ -37,10 +37,11 @@ struct PivotServer {
             buildInfo: buildInfo, readiness: readiness, metrics: PrometheusExposition(registry: registry))
 
         let backend = BackendSlot()
+        let admission = IngestAdmission(limits: configuration.ingestAdmission)
         let webRouter = Router()
         webRouter.add(middleware: RequestMetricsMiddleware())
         operations.register(on: webRouter)
-        RemoteWriteRoutes(backend: backend, limits: configuration.remoteWriteLimits).register(on: webRouter)
+        RemoteWriteRoutes(backend: backend, limits: configuration.remoteWriteLimits, admission: admission).register(on: webRouter)
         SeriesRoutes(backend: backend, parseSelector: { text in try parseMetricSelector(text) }).register(on: webRouter)
         QueryRoutes(backend: backend, limits: configuration.queryLimits).register(on: webRouter)
         let otlpMetrics = OTLPMetricsReceiver(
@@ -51,13 +52,15 @@ struct PivotServer {
                 maxLabelValueLength: configuration.remoteWriteLimits.maxLabelValueLength),
             ingestor: { backend.current?.ingestor })
         let otlpTraces = OTLPTracesReceiver(store: { backend.current?.traceWriter })
-        let otlpRoutes = OTLPRoutes(metrics: otlpMetrics, traces: otlpTraces, maxBodyBytes: configuration.otlpMaxBodyBytes)
+        let otlpRoutes = OTLPRoutes(
+            metrics: otlpMetrics, traces: otlpTraces, maxBodyBytes: configuration.otlpMaxBodyBytes, admission: admission)
         otlpRoutes.registerPrometheusPath(on: webRouter)
         TempoRoutes(backend: backend, buildInfo: buildInfo).register(on: webRouter)
         JaegerRoutes(backend: backend).register(on: webRouter)
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: StorageService(configuration: configuration, readiness: readiness, backend: backend, logger: logger)),
+            .init(service: StorageService(
+                configuration: configuration, readiness: readiness, backend: backend, admission: admission, logger: logger)),
             .init(service: ListenerService(
                 flag: "web.listen-address", address: configuration.webListenAddress, router: webRouter, logger: logger)),
         ]
@@ -73,7 +76,7 @@ struct PivotServer {
         if let grpcAddress = configuration.otlpGRPCListenAddress {
             services.append(.init(service: GRPCListenerService(
                 address: grpcAddress, maxMessageBytes: configuration.otlpMaxBodyBytes, metrics: otlpMetrics,
-                traces: otlpTraces, logger: logger)))
+                traces: otlpTraces, admission: admission, logger: logger)))
         }
 
         var groupConfiguration = ServiceGroupConfiguration(

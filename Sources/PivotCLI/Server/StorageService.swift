@@ -13,6 +13,7 @@ struct StorageService: Service {
     let configuration: ServeConfiguration
     let readiness: Readiness
     let backend: BackendSlot
+    let admission: IngestAdmission
     let logger: Logger
 
     func run() async throws {
@@ -45,6 +46,7 @@ struct StorageService: Service {
         readiness.markReady()
         logger.info("storage ready", metadata: ["path": "\(configuration.storagePath)"])
         await withTaskGroup(of: Void.self) { group in
+            group.addTask { await MemoryGuard(admission: admission, store: store, logger: logger).run() }
             group.addTask {
                 // Trace retention: expired traces are deleted every ten minutes (the metric store runs its own).
                 while !Task.isCancelled {

@@ -15,19 +15,25 @@ import PivotWire
 public struct MetricsService: RegistrableRPCService {
     private let receiver: OTLPMetricsReceiver
 
-    public init(receiver: OTLPMetricsReceiver) {
+    private let admission: IngestAdmission
+
+    public init(receiver: OTLPMetricsReceiver, admission: IngestAdmission = IngestAdmission()) {
         self.receiver = receiver
+        self.admission = admission
     }
 
     public func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
         let receiver = self.receiver
+        let admission = self.admission
         router.registerHandler(
             forMethod: Opentelemetry_Proto_Collector_Metrics_V1_MetricsService.Method.Export.descriptor,
             deserializer: Deserializer(),
             serializer: ProtobufSerializer<Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse>(),
             handler: { request, _ in
                 let single = try await ServerRequest(stream: request)
-                let response = try await Self.export(single.message, receiver: receiver)
+                let response = try await admission.admitting(bytes: single.message.byteCount) {
+                    try await Self.export(single.message.result, receiver: receiver)
+                }
                 return StreamingServerResponse(single: ServerResponse(message: response))
             })
     }
@@ -58,9 +64,9 @@ public struct MetricsService: RegistrableRPCService {
     /// Decodes with Pivot's own decoder; a bad message becomes a value so the handler can answer
     /// `INVALID_ARGUMENT` with the reason.
     struct Deserializer: MessageDeserializer {
-        func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> Result<OTLPMetricsRequest, OTLPDecodeError> {
+        func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> DecodedMessage<OTLPMetricsRequest> {
             serializedMessageBytes.withUnsafeBytes { raw in
-                Result { () throws(OTLPDecodeError) in try OTLPMetricsProtobufDecoder().decode(raw) }
+                DecodedMessage(result: Result { () throws(OTLPDecodeError) in try OTLPMetricsProtobufDecoder().decode(raw) }, byteCount: raw.count)
             }
         }
     }

@@ -12,19 +12,25 @@ import PivotWire
 public struct TraceService: RegistrableRPCService {
     private let receiver: OTLPTracesReceiver
 
-    public init(receiver: OTLPTracesReceiver) {
+    private let admission: IngestAdmission
+
+    public init(receiver: OTLPTracesReceiver, admission: IngestAdmission = IngestAdmission()) {
         self.receiver = receiver
+        self.admission = admission
     }
 
     public func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
         let receiver = self.receiver
+        let admission = self.admission
         router.registerHandler(
             forMethod: Opentelemetry_Proto_Collector_Trace_V1_TraceService.Method.Export.descriptor,
             deserializer: Deserializer(),
             serializer: ProtobufSerializer<Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse>(),
             handler: { request, _ in
                 let single = try await ServerRequest(stream: request)
-                let response = try await Self.export(single.message, receiver: receiver)
+                let response = try await admission.admitting(bytes: single.message.byteCount) {
+                    try await Self.export(single.message.result, receiver: receiver)
+                }
                 return StreamingServerResponse(single: ServerResponse(message: response))
             })
     }
@@ -53,9 +59,9 @@ public struct TraceService: RegistrableRPCService {
     }
 
     struct Deserializer: MessageDeserializer {
-        func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> Result<OTLPTracesDecoded, OTLPDecodeError> {
+        func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> DecodedMessage<OTLPTracesDecoded> {
             serializedMessageBytes.withUnsafeBytes { raw in
-                Result { () throws(OTLPDecodeError) in try OTLPTracesProtobufDecoder().decode(raw) }
+                DecodedMessage(result: Result { () throws(OTLPDecodeError) in try OTLPTracesProtobufDecoder().decode(raw) }, byteCount: raw.count)
             }
         }
     }

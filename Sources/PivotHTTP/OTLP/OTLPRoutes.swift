@@ -15,8 +15,9 @@ import SwiftProtobuf
 /// request's content type. Status mapping, as the OTLP specification asks: 200 with an
 /// `Export*ServiceResponse` (`partial_success` set when points were not stored); 400 with a
 /// `google.rpc.Status` for a body that cannot be read or data the store refuses; 413 past the size
-/// limit; 415 for another content type or encoding; 503 with `Retry-After` while storage is starting
-/// or overloaded (exporters retry only 429, 502, 503 and 504, so load never answers 500).
+/// limit; 415 for another content type or encoding; 429 with `Retry-After` when `IngestAdmission` sheds
+/// load (refused before the body is read); 503 with `Retry-After` while storage is starting or failing
+/// (exporters retry only 429, 502, 503 and 504, so load never answers 500).
 public struct OTLPRoutes: Sendable {
     /// Largest body accepted, compressed and decompressed, in bytes. Default 32 MiB (`--otlp.max-body-bytes`).
     public var maxBodyBytes: Int
@@ -24,12 +25,15 @@ public struct OTLPRoutes: Sendable {
     public var retryAfterSeconds: Int
     public var metrics: OTLPMetricsReceiver?
     public var traces: OTLPTracesReceiver?
+    /// Load shedding shared with the other ingest paths.
+    public var admission: IngestAdmission
     private let rejectedLogs = Counter(label: "pivot_otlp_log_records_rejected_total", dimensions: [("transport", "http")])
 
     public init(
         metrics: OTLPMetricsReceiver?, traces: OTLPTracesReceiver? = nil, maxBodyBytes: Int = 32 << 20,
-        retryAfterSeconds: Int = 1
+        admission: IngestAdmission = IngestAdmission(), retryAfterSeconds: Int = 1
     ) {
+        self.admission = admission
         self.metrics = metrics
         self.traces = traces
         self.maxBodyBytes = maxBodyBytes
@@ -57,8 +61,9 @@ public struct OTLPRoutes: Sendable {
         var response: Response
     }
 
-    /// The content type and the decompressed body, or the response refusing them.
-    func readBody(_ request: Request) async throws(Refusal) -> (Format, [UInt8]) {
+    /// The content type, the decompressed body and the admission holding its bytes (release it when
+    /// done), or the response refusing them.
+    func readBody(_ request: Request) async throws(Refusal) -> (Format, [UInt8], IngestAdmission.Ticket) {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         let format: Format
         if contentType.hasPrefix("application/x-protobuf") || contentType.hasPrefix("application/protobuf") {
@@ -70,17 +75,28 @@ public struct OTLPRoutes: Sendable {
                 .unsupportedMediaType,
                 "unsupported Content-Type \"\(contentType)\": use application/x-protobuf or application/json", .protobuf))
         }
+        let declared = min(request.headers[.contentLength].flatMap { Int($0) } ?? 0, maxBodyBytes)
+        let ticket: IngestAdmission.Ticket
+        do {
+            ticket = try admission.admit(bytes: declared)
+        } catch {
+            throw Refusal(response: status(.tooManyRequests, error.message, format))
+        }
         let collected: ByteBuffer
         do {
             collected = try await request.body.collect(upTo: maxBodyBytes)
         } catch {
+            ticket.release()
             throw Refusal(response: status(.contentTooLarge, "request body larger than the limit of \(maxBodyBytes) bytes", format))
         }
+        ticket.grow(by: collected.readableBytes - declared)
         do {
             let body = try HTTPBodyDecompression.decode(
                 Array(collected.readableBytesView), encoding: request.headers[.contentEncoding], maxBytes: maxBodyBytes)
-            return (format, body)
+            if request.headers[.contentEncoding] != nil { ticket.grow(by: body.count) }
+            return (format, body, ticket)
         } catch {
+            ticket.release()
             switch error.kind {
             case .tooLarge: throw Refusal(response: status(.contentTooLarge, error.message, format))
             case .unsupportedEncoding: throw Refusal(response: status(.unsupportedMediaType, error.message, format))
@@ -161,11 +177,13 @@ public struct OTLPRoutes: Sendable {
     ) async -> Response {
         let format: Format
         let body: [UInt8]
+        let ticket: IngestAdmission.Ticket
         do {
-            (format, body) = try await readBody(request)
+            (format, body, ticket) = try await readBody(request)
         } catch {
             return error.response
         }
+        defer { ticket.release() }
         guard let export else {
             return status(.serviceUnavailable, "\(signal) storage is not configured", format)
         }
@@ -195,11 +213,13 @@ public struct OTLPRoutes: Sendable {
     func handleLogs(_ request: Request) async -> Response {
         let format: Format
         let body: [UInt8]
+        let ticket: IngestAdmission.Ticket
         do {
-            (format, body) = try await readBody(request)
+            (format, body, ticket) = try await readBody(request)
         } catch {
             return error.response
         }
+        defer { ticket.release() }
         let count: Int
         do {
             switch format {
@@ -230,12 +250,14 @@ public struct OTLPRoutes: Sendable {
         let code: Int32 =
             switch httpStatus.code {
             case 503: 14  // UNAVAILABLE
-            case 413: 8  // RESOURCE_EXHAUSTED
+            case 413, 429: 8  // RESOURCE_EXHAUSTED
             case 415: 12  // UNIMPLEMENTED
             default: 3  // INVALID_ARGUMENT
             }
         var headers: HTTPFields = [:]
-        if httpStatus == .serviceUnavailable { headers[.retryAfter] = String(retryAfterSeconds) }
+        if httpStatus == .serviceUnavailable || httpStatus == .tooManyRequests {
+            headers[.retryAfter] = String(retryAfterSeconds)
+        }
         switch format {
         case .protobuf:
             var status = Google_Rpc_Status()

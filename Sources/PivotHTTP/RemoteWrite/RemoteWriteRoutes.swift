@@ -10,17 +10,24 @@ import PivotStorage
 /// content type or encoding (the sender cannot fix it by retrying); 413 past the body limits; 400 for
 /// anything permanent — malformed body, bad labels, out-of-order or conflicting samples — so the
 /// sender drops the batch instead of retrying forever; 503 with `Retry-After` for overload, storage
-/// trouble or a server not yet ready (Prometheus retries 5xx; it drops 429 by default).
+/// trouble or a server not yet ready (Prometheus retries 5xx; it drops 429 by default) — overload
+/// meaning `IngestAdmission` refused the request before its body was read.
 /// Every 2.0 response carries the written-count headers.
 public struct RemoteWriteRoutes: Sendable {
     public var backend: BackendSlot
     public var limits: RemoteWriteLimits
+    /// Load shedding shared with the other ingest paths.
+    public var admission: IngestAdmission
     /// Seconds a sender should wait before retrying a 503. Default 1.
     public var retryAfterSeconds: Int
 
-    public init(backend: BackendSlot, limits: RemoteWriteLimits = .default, retryAfterSeconds: Int = 1) {
+    public init(
+        backend: BackendSlot, limits: RemoteWriteLimits = .default, admission: IngestAdmission = IngestAdmission(),
+        retryAfterSeconds: Int = 1
+    ) {
         self.backend = backend
         self.limits = limits
+        self.admission = admission
         self.retryAfterSeconds = retryAfterSeconds
     }
 
@@ -65,6 +72,14 @@ public struct RemoteWriteRoutes: Sendable {
         guard let backend = backend.current else {
             return Outcome(status: .serviceUnavailable, message: "storage is not ready yet (replaying the write-ahead log)")
         }
+        let declared = request.headers[.contentLength].flatMap { Int($0) } ?? 0
+        let ticket: IngestAdmission.Ticket
+        do {
+            ticket = try admission.admit(bytes: min(declared, limits.maxCompressedBodyBytes))
+        } catch {
+            return Outcome(status: .serviceUnavailable, message: error.message)
+        }
+        defer { ticket.release() }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: limits.maxCompressedBodyBytes)
@@ -73,9 +88,14 @@ public struct RemoteWriteRoutes: Sendable {
                 status: .contentTooLarge,
                 message: "request body larger than the limit of \(limits.maxCompressedBodyBytes) bytes (compressed)")
         }
+        let compressed = Array(body.readableBytesView)
+        ticket.grow(by: compressed.count - declared)
+        if let length = try? Snappy.declaredDecompressedLength(compressed), length <= limits.maxDecompressedBodyBytes {
+            ticket.grow(by: length)
+        }
         let decoded: DecodedWrite
         do {
-            decoded = try RemoteWriteDecoder(limits: limits).decode(body: Array(body.readableBytesView), version: version)
+            decoded = try RemoteWriteDecoder(limits: limits).decode(body: compressed, version: version)
         } catch {
             let status: HTTPResponse.Status = error.code == .bodyTooLarge ? .contentTooLarge : .badRequest
             return Outcome(status: status, message: error.message)
