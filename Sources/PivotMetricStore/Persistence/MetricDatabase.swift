@@ -88,11 +88,13 @@ final class MetricDatabase: @unchecked Sendable {
         try first.bind(Int64(id), at: 1)
         if try first.step() { state.minTime = first.int64(at: 0) }
         first.reset()
-        let last = try statement("SELECT min_t, data FROM chunks WHERE series_id = ?1 ORDER BY min_t DESC LIMIT 1")
+        let last = try statement("SELECT min_t, data, crc FROM chunks WHERE series_id = ?1 ORDER BY min_t DESC LIMIT 1")
         try last.bind(Int64(id), at: 1)
         if try last.step() {
             let lastMin = last.int64(at: 0)
-            state.lastChunk = last.blob(at: 1)
+            let data = last.blob(at: 1)
+            let crc = last.isNull(at: 2) ? nil : last.int64(at: 2)
+            state.lastChunk = ChunkIntegrity.verifiedChunk(data, crc: crc, series: Int64(id), minTime: lastMin) == nil ? nil : data
             last.reset()
             let newest = try statement("SELECT max(max_t) FROM chunks WHERE series_id = ?1 AND min_t >= ?2")
             try newest.bind(Int64(id), at: 1)
@@ -184,26 +186,28 @@ final class MetricDatabase: @unchecked Sendable {
         switch write.mode {
         case .replaceOwnRow:
             let replace = try statement(
-                "INSERT OR REPLACE INTO chunks (series_id, min_t, max_t, data) VALUES (?1, ?2, ?3, ?4)")
+                "INSERT OR REPLACE INTO chunks (series_id, min_t, max_t, data, crc) VALUES (?1, ?2, ?3, ?4, ?5)")
             try bindChunk(replace, write.series, chunk)
             try replace.run()
         case .insertOrMerge:
             let insert = try statement(
-                "INSERT INTO chunks (series_id, min_t, max_t, data) VALUES (?1, ?2, ?3, ?4) "
+                "INSERT INTO chunks (series_id, min_t, max_t, data, crc) VALUES (?1, ?2, ?3, ?4, ?5) "
                     + "ON CONFLICT (series_id, min_t) DO NOTHING")
             try bindChunk(insert, write.series, chunk)
             try insert.run()
             guard connection.changes == 0 else { return }
-            let select = try statement("SELECT data FROM chunks WHERE series_id = ?1 AND min_t = ?2")
+            let select = try statement("SELECT data, crc FROM chunks WHERE series_id = ?1 AND min_t = ?2")
             try select.bind(Int64(write.series), at: 1)
             try select.bind(chunk.minTime, at: 2)
             guard try select.step() else { select.reset(); return }
             let stored = select.blob(at: 0)
+            let storedCRC = select.isNull(at: 1) ? nil : select.int64(at: 1)
             select.reset()
-            let storedSamples = (try? XORChunk(bytes: stored))?.samples() ?? []
+            let storedSamples = ChunkIntegrity.verifiedChunk(
+                stored, crc: storedCRC, series: Int64(write.series), minTime: chunk.minTime)?.samples() ?? []
             let merged = ChunkBuilder.chunk(of: SampleMerge.merge([storedSamples, chunk.samples()]))
             let update = try statement(
-                "UPDATE chunks SET max_t = ?3, data = ?4 WHERE series_id = ?1 AND min_t = ?2")
+                "UPDATE chunks SET max_t = ?3, data = ?4, crc = ?5 WHERE series_id = ?1 AND min_t = ?2")
             try bindChunk(update, write.series, merged)
             try update.run()
         }
@@ -214,6 +218,7 @@ final class MetricDatabase: @unchecked Sendable {
         try statement.bind(chunk.minTime, at: 2)
         try statement.bind(chunk.maxTime, at: 3)
         try statement.bind(chunk.bytes, at: 4)
+        try statement.bind(ChunkIntegrity.checksum(chunk.bytes), at: 5)
     }
 
     // MARK: Retention

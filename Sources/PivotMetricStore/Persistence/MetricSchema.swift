@@ -41,6 +41,10 @@ enum MetricSchema {
             value INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        // 2: a CRC-32C of each chunk's data, so a damaged BLOB is found and left out of reads.
+        """
+        ALTER TABLE chunks ADD COLUMN crc INTEGER;
+        """,
     ]
 
     static let migrator = SchemaMigrator(migrations: migrations)

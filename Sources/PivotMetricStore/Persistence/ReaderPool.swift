@@ -50,7 +50,7 @@ final class ReadConnection: @unchecked Sendable {
         options.enforceForeignKeys = false
         connection = try SQLiteDatabase(path: path, options: options)
         chunks = try connection.prepare(
-            "SELECT min_t, data FROM chunks WHERE series_id = ?1 AND min_t >= ?2 AND min_t <= ?3 AND max_t >= ?4 ORDER BY min_t")
+            "SELECT min_t, data, crc FROM chunks WHERE series_id = ?1 AND min_t >= ?2 AND min_t <= ?3 AND max_t >= ?4 ORDER BY min_t")
         histograms = try connection.prepare(
             "SELECT data FROM histograms WHERE series_id = ?1 AND t >= ?2 AND t <= ?3 ORDER BY t")
         exemplars = try connection.prepare(
@@ -76,7 +76,9 @@ final class ReadConnection: @unchecked Sendable {
         var lists: [[Sample]] = []
         while try chunks.step() {
             if !skipping.isEmpty && skipping.contains(chunks.int64(at: 0)) { continue }
-            guard let chunk = try? XORChunk(bytes: chunks.blob(at: 1)) else { continue }
+            let crc = chunks.isNull(at: 2) ? nil : chunks.int64(at: 2)
+            guard let chunk = ChunkIntegrity.verifiedChunk(chunks.blob(at: 1), crc: crc, series: Int64(id), minTime: chunks.int64(at: 0))
+            else { continue }
             let samples = chunk.samples(in: mint...maxt)
             if !samples.isEmpty { lists.append(samples) }
         }
