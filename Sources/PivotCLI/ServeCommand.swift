@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// Every flag name, for environment overrides.
     static let flagNames = [
         "web.listen-address", "otlp.http-listen-address", "otlp.grpc-listen-address",
-        "storage.path", "storage.retention", "storage.traces.retention", "storage.wal-fsync", "storage.out-of-order-time-window",
+        "storage.path", "storage.retention", "storage.traces.retention", "storage.max-active-series", "storage.wal-fsync", "storage.out-of-order-time-window",
         "remote-write.max-compressed-body-bytes", "remote-write.max-decompressed-body-bytes",
         "remote-write.max-series-per-request", "remote-write.max-labels-per-series",
         "remote-write.max-label-name-length", "remote-write.max-label-value-length",
@@ -60,6 +60,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("storage.out-of-order-time-window"),
             help: "How far behind a series' newest sample a sample may arrive and still be stored (0 refuses older samples, as Prometheus does).")
     var storageOutOfOrderTimeWindow = "0s"
+
+    @Option(name: .customLong("storage.max-active-series"),
+            help: "Most series the store holds in memory; a write that would create more is refused with 400 naming the limit.")
+    var storageMaxActiveSeries = 10_000_000
 
     @Option(name: .customLong("remote-write.max-compressed-body-bytes"), help: "Largest snappy-compressed remote-write body (413 past it).")
     var remoteWriteMaxCompressedBodyBytes = RemoteWriteLimits.default.maxCompressedBodyBytes
@@ -151,6 +155,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.walSync = try ServeConfiguration.walSync("storage.wal-fsync", storageWALFsync)
         configuration.outOfOrderTimeWindowMilliseconds = try ServeConfiguration.duration(
             "storage.out-of-order-time-window", storageOutOfOrderTimeWindow)
+        configuration.maxActiveSeries = try Self.positive("storage.max-active-series", storageMaxActiveSeries)
         configuration.remoteWriteLimits = RemoteWriteLimits(
             maxCompressedBodyBytes: try Self.positive("remote-write.max-compressed-body-bytes", remoteWriteMaxCompressedBodyBytes),
             maxDecompressedBodyBytes: try Self.positive("remote-write.max-decompressed-body-bytes", remoteWriteMaxDecompressedBodyBytes),

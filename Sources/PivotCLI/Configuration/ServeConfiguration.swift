@@ -26,6 +26,8 @@ public struct ServeConfiguration: Sendable {
     public var walSync: WALSyncPolicy = .interval(.seconds(1))
     /// Out-of-order acceptance window in milliseconds. Default 0.
     public var outOfOrderTimeWindowMilliseconds: Int64 = 0
+    /// Most series in the head (`--storage.max-active-series`). Default 10,000,000.
+    public var maxActiveSeries = 10_000_000
     public var remoteWriteLimits = RemoteWriteLimits.default
     public var queryLimits = QueryLimits()
     /// How long traces are kept (`--storage.traces.retention`, default: `--storage.retention`), milliseconds.

@@ -23,6 +23,7 @@ struct StorageService: Service {
         options.retention = configuration.retentionMilliseconds
         options.outOfOrderTimeWindow = configuration.outOfOrderTimeWindowMilliseconds
         options.walSync = configuration.walSync
+        options.maxActiveSeries = configuration.maxActiveSeries
         let store: MetricStore
         do {
             store = try await MetricStore.open(options: options, logger: logger)

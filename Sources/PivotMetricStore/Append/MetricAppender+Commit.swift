@@ -43,7 +43,8 @@ extension MetricAppender {
                     guard HeadShard.shard(ofHash: hash) == shardIndex else { continue }
                     var series = state.lookup(hash: hash, labelBytes: labelBytes)
                     if series == nil {
-                        series = state.create(hash: hash, labelBytes: labelBytes, shard: shardIndex)
+                        // Re-created because retention removed it meanwhile: it was admitted at staging.
+                        series = state.create(hash: hash, labelBytes: labelBytes, shard: shardIndex, limit: .ignore)
                         if let series { created.append((series.id, labelBytes)) }
                     }
                     guard let series else { continue }

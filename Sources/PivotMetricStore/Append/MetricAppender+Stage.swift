@@ -112,7 +112,7 @@ extension MetricAppender {
                                     return
                                 }
                                 guard let series = state.create(hash: hashes[index], labelBytes: labelBytes, shard: shardIndex) else {
-                                    failure = AppendError(.limitExceeded, "the metric store has no series ids left")
+                                    failure = state.createFailure
                                     return
                                 }
                                 created.append((series.id, labelBytes))
@@ -167,7 +167,7 @@ extension MetricAppender {
             var found = state.lookup(hash: hash, labelBytes: labelBytes)
             if found == nil {
                 guard let series = state.create(hash: hash, labelBytes: labelBytes, shard: shardIndex) else {
-                    failure = AppendError(.limitExceeded, "the metric store has no series ids left")
+                    failure = state.createFailure
                     return
                 }
                 created.append((series.id, labelBytes))

@@ -5,9 +5,13 @@ import PivotModel
 /// mostly take different locks.
 final class Head: Sendable {
     let shards: [HeadShard]
+    /// The active-series count and its limit, shared by the shards.
+    let budget: SeriesBudget
 
-    init() {
-        shards = (0..<HeadShard.shardCount).map { HeadShard(index: $0) }
+    init(maxSeries: Int = .max) {
+        let budget = SeriesBudget(limit: maxSeries)
+        self.budget = budget
+        shards = (0..<HeadShard.shardCount).map { HeadShard(index: $0, budget: budget) }
     }
 
     @inline(__always)

@@ -1,4 +1,5 @@
 import PivotModel
+import PivotStorage
 import Synchronization
 
 /// One lock's worth of the head: the series whose label hash falls in this shard, their hash table,
@@ -13,9 +14,9 @@ final class HeadShard: Sendable {
     let index: Int
     let state: Mutex<HeadShardState>
 
-    init(index: Int) {
+    init(index: Int, budget: SeriesBudget) {
         self.index = index
-        state = Mutex(HeadShardState())
+        state = Mutex(HeadShardState(budget: budget))
     }
 
     @inline(__always)
@@ -28,8 +29,17 @@ final class HeadShard: Sendable {
     static func shard(ofHash hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> UInt64(64 - shardBits)) }
 }
 
+/// Whether creating a series obeys the active-series limit.
+enum SeriesLimitPolicy {
+    case enforce
+    /// For a series admitted earlier that must be re-created (retention removed it in between).
+    case ignore
+}
+
 /// The data `HeadShard` guards.
 struct HeadShardState {
+    /// The store-wide active-series count and limit.
+    let budget: SeriesBudget
     var table = SeriesHashTable()
     /// Indexed by slot; nil for removed series (slots are not reused while the store runs).
     var slots: [MemSeries?] = []
@@ -52,16 +62,31 @@ struct HeadShardState {
         table.find(hash) { $0.labelBytes == labelBytes }
     }
 
+    /// Why `create` returned nil: the active-series limit rather than running out of ids.
+    var isAtSeriesLimit: Bool { slots.count < HeadShard.maxSlots }
+
+    /// The refusal of a series that `create` could not make.
+    var createFailure: AppendError {
+        isAtSeriesLimit
+            ? AppendError(.limitExceeded, "the store holds its limit of \(budget.limit) active series (--storage.max-active-series); samples of new series are refused until retention removes some or the limit is raised")
+            : AppendError(.limitExceeded, "the metric store has no series ids left")
+    }
+
     @inline(__always)
     func series(_ id: SeriesID) -> MemSeries? {
         let slot = HeadShard.slot(of: id)
         return slot < slots.count ? slots[slot] : nil
     }
 
-    /// Creates a series in a new slot; nil when the shard has no ids left.
-    mutating func create(hash: UInt64, labelBytes: [UInt8], shard: Int) -> MemSeries? {
+    /// Creates a series in a new slot, within the active-series limit; nil when the shard has no ids
+    /// left or the head holds `budget.limit` series (`isAtSeriesLimit` tells which).
+    mutating func create(hash: UInt64, labelBytes: [UInt8], shard: Int, limit: SeriesLimitPolicy = .enforce) -> MemSeries? {
         let slot = slots.count
         guard slot < HeadShard.maxSlots else { return nil }
+        switch limit {
+        case .enforce: guard budget.reserve() else { return nil }
+        case .ignore: budget.forceAdd()
+        }
         let id = SeriesID(slot) << SeriesID(HeadShard.shardBits) | SeriesID(shard)
         let series = MemSeries(id: id, hash: hash, labelBytes: labelBytes)
         slots.append(series)
@@ -80,10 +105,12 @@ struct HeadShardState {
         if let old = slots[slot] {
             table.remove(old)
             liveCount -= 1
+            budget.release()
         }
         slots[slot] = series
         table.insert(series)
         liveCount += 1
+        budget.forceAdd()
     }
 
     mutating func remove(_ series: MemSeries) {
@@ -92,6 +119,7 @@ struct HeadShardState {
         table.remove(series)
         slots[slot] = nil
         liveCount -= 1
+        budget.release()
         removalEpoch &+= 1
     }
 }

@@ -19,7 +19,7 @@ import Synchronization
 public final class MetricStore: Sendable {
     public let options: MetricStoreOptions
     let logger: Logger
-    let head = Head()
+    let head: Head
     let index = SeriesIndex()
     let gate = CommitGate()
     /// Serializes checkpoints, retention and closing.
@@ -42,6 +42,7 @@ public final class MetricStore: Sendable {
     /// data. Call `start()` next.
     public init(options: MetricStoreOptions, logger: Logger) throws(MetricStoreError) {
         self.options = options
+        head = Head(maxSeries: options.maxActiveSeries)
         self.logger = logger
         do {
             try FileManager.default.createDirectory(atPath: options.path, withIntermediateDirectories: true)

@@ -11,6 +11,10 @@ public struct MetricStoreOptions: Sendable, Hashable {
     /// How far behind a series' newest sample (milliseconds) a sample may still be accepted. 0 refuses
     /// every sample older than the newest (as Prometheus does by default). Default 0.
     public var outOfOrderTimeWindow: Int64 = 0
+    /// Most series the head may hold (`--storage.max-active-series`); a batch that would create more is
+    /// refused with `limitExceeded` (remote-write 400, naming the limit). Series come back under it when
+    /// retention removes them. Default 10,000,000.
+    public var maxActiveSeries: Int = 10_000_000
     /// When write-ahead log writes are fsynced. Every policy survives `kill -9` of the process once an
     /// append returns; `.always` also survives power loss. Default `.interval(.seconds(1))`.
     public var walSync: WALSyncPolicy = .interval(.seconds(1))
