@@ -325,7 +325,10 @@ struct TraceQLParser {
         while let c = peek(), (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(c) || c >= 0x80 { position += 1 }
         let unit = String(decoding: bytes[unitStart..<position], as: UTF8.self)
         if !unit.isEmpty {
-            guard let scale = GoDuration.nanoseconds(perUnit: unit), let value = Double(numberText), value >= 0 else {
+            // Past 64 bits (up to an infinite `1e400s`) the duration is invalid, not a trap converting it.
+            guard let scale = GoDuration.nanoseconds(perUnit: unit), let value = Double(numberText), value >= 0,
+                (value * scale).rounded() < 1.8e19
+            else {
                 throw syntax("invalid duration \"\(numberText)\(unit)\"")
             }
             return .duration(UInt64((value * scale).rounded()))
