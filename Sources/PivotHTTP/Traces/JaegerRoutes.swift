@@ -33,6 +33,10 @@ public struct JaegerRoutes: Sendable {
         router.get("/jaeger/api/traces/:id") { _, context in routes.trace(id: context.parameters.get("id") ?? "") }
         router.get("/jaeger/api/traces") { request, _ in routes.search(request) }
         router.get("/jaeger/api/dependencies") { _, _ in jsonResponse(JaegerEnvelope.traces([])) }
+        MethodNotAllowed.register(on: router, allowing: [.get], paths: [
+            "/jaeger/api/services", "/jaeger/api/services/:service/operations", "/jaeger/api/operations", "/jaeger/api/traces/:id",
+            "/jaeger/api/traces", "/jaeger/api/dependencies",
+        ])
     }
 
     static func failure(_ status: HTTPResponse.Status, _ message: String) -> Response {

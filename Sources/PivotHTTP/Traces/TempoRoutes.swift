@@ -49,6 +49,10 @@ public struct TempoRoutes: Sendable {
         router.get("/api/v2/search/tag/:tag/values") { request, context in
             await routes.tagValues(request, tag: context.parameters.get("tag") ?? "", version: .v2)
         }
+        MethodNotAllowed.register(on: router, allowing: [.get], paths: [
+            "/api/echo", "/api/status/buildinfo", "/api/v2/traces/:id", "/api/traces/:id", "/api/search", "/api/search/tags",
+            "/api/v2/search/tags", "/api/search/tag/:tag/values", "/api/v2/search/tag/:tag/values",
+        ])
     }
 
     enum Version { case v1, v2 }
