@@ -81,6 +81,10 @@ import Testing
         // 1 MB of garbage is a syntax error.
         let garbage = try fixture.raw.postForm("/api/v1/query", [("query", String(repeating: "@", count: 1 << 20))])
         #expect(garbage.status == 400)
+        // A form body past the 8 MiB limit is refused.
+        let oversized = try fixture.raw.postForm("/api/v1/query", [("query", "seed_metric"), ("pad", String(repeating: "z", count: 9 << 20))])
+        #expect(oversized.status == 400, "\(oversized.status)")
+        #expect(oversized.text.contains("cannot read the request"), "\(oversized.text.prefix(200))")
         // 60 KB in the URL itself (under the 80 KiB request-head limit).
         let inURL = try fixture.raw.get("/api/v1/query?query=" + RawHTTP.formEncode("seed_metric{instance=\"" + String(repeating: "y", count: 60_000) + "\"}"))
         #expect(inURL.status == 200, "\(inURL.status)")
