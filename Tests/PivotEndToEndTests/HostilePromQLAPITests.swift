@@ -92,6 +92,25 @@ import Testing
         try await fixture.stop()
     }
 
+    @Test func hostileNumbersInQueriesAreAnsweredWithoutCrashing() async throws {
+        // Subquery grids of trillions of steps, k far below or above Int64, and NaN/Inf arguments get an answer.
+        let fixture = try await HostileFixture.start()
+        for (query, status) in [
+            ("max_over_time(vector(1)[100y:1ms])", 422), ("count_over_time(seed_metric[100y:1ms])", 422),
+            ("topk(-1e300, seed_metric)", 200), ("bottomk(-Inf, seed_metric)", 200), ("topk(1e300, seed_metric)", 422),
+            ("topk(NaN, seed_metric)", 422), ("quantile(NaN, seed_metric)", 200), ("vector(1) @ NaN", 400),
+            ("vector(1) @ 1e300", 400), ("seed_metric offset 100000000y", 400), ("round(seed_metric, 1e-300)", 200),
+            ("day_of_week(vector(-1e300))", 200), ("predict_linear(seed_metric[5m], 1e300)", 200), ("2 ^ 1e300", 200),
+            ("seed_metric % 0", 200), ("histogram_quantile(Inf, seed_metric)", 200),
+        ] {
+            let response = try fixture.raw.postForm("/api/v1/query", [("query", query), ("time", "\(Double(fixture.now) / 1000)")])
+            #expect(response.status == status, "\(query): \(response.status) \(response.text.prefix(200))")
+            #expect(fixture.pivot.process.isRunning, "\(query) stopped the server")
+        }
+        try fixture.expectIntact("hostile numbers")
+        try await fixture.stop()
+    }
+
     @Test func wrongMethodsAndBodiesAreRefusedOrIgnored() async throws {
         // Unsupported methods are 405; a POST whose body is not a form is read as having no parameters (400 for a missing query).
         let fixture = try await HostileFixture.start()
