@@ -144,6 +144,42 @@ import Testing
         try await fixture.stop()
     }
 
+    @Test(arguments: [RemoteWriteVersion.v1, .v2])
+    func extremeTimestampsAreAnsweredWithoutCrashing(version: RemoteWriteVersion) async throws {
+        // Samples or exemplars at Int64.min, Int64.max or past Prometheus's ±292-million-year range are 400 out of bounds; the server keeps everything else.
+        let fixture = try await HostileFixture.start()
+        let client = RemoteWriteClient(url: fixture.pivot.baseURL + "/api/v1/write", version: version)
+        let series: [(String, [Int64])] = [
+            ("extreme_a", [Int64.min, Int64.max]), ("extreme_b", [Int64.min + 1, 0, Int64.max - 1]),
+            ("extreme_c", [-9_000_000_000_000_000_000, 9_000_000_000_000_000_000]), ("extreme_d", [Int64.max]),
+            ("extreme_e", [0, 1, Int64.max]), ("extreme_f", [Int64.min]), ("extreme_g", [9_223_309_901_257_975]),
+        ]
+        for (name, timestamps) in series {
+            var batch = WriteBatch()
+            batch.append(labels: Labels(["__name__": name]), samples: timestamps.map { Sample(timestamp: $0, value: 1) })
+            var exemplarBatch = WriteBatch()
+            exemplarBatch.append(
+                labels: Labels(["__name__": name + "_exemplar"]), samples: [Sample(timestamp: fixture.now, value: 1)],
+                exemplars: timestamps.map { Exemplar(labels: Labels(["trace_id": "abc"]), value: 1, timestamp: $0) })
+            for request in [batch, exemplarBatch] {
+                let response = try await client.send(request)
+                #expect(response.status == 400, "\(name): \(response.status) \(response.body)")
+                #expect(response.body.contains("out of bounds"), "\(name): \(response.body)")
+                #expect(fixture.pivot.process.isRunning, "\(name) stopped the server")
+            }
+        }
+        let exemplars = try fixture.raw.get("/api/v1/query_exemplars?query=" + RawHTTP.formEncode("{__name__=~\"extreme.*\"}"))
+        #expect(exemplars.status == 200)
+        for target in ["/api/v1/series?match[]=" + RawHTTP.formEncode("{__name__=~\"extreme.*\"}"),
+                       "/api/v1/query?query=" + RawHTTP.formEncode("count_over_time({__name__=~\"extreme.*\"}[200y])"),
+                       "/api/v1/status/tsdb"] {
+            let response = try fixture.raw.get(target)
+            #expect(response.status == 200, "\(target): \(response.status) \(response.text.prefix(200))")
+        }
+        try fixture.expectIntact("extreme timestamps")
+        try await fixture.stop()
+    }
+
     @Test func nanAndInfiniteSampleValuesAreStoredAndReadBack() async throws {
         // NaN, +Inf and -Inf are legal sample values (only times must be finite): 204 and read back as written.
         let fixture = try await HostileFixture.start()
