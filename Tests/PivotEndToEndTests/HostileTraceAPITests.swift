@@ -146,21 +146,21 @@ import Testing
     }
 
     @Test func searchesStopAtTheSearchTimeout() async throws {
-        // 1,000 traces: found in full by default; with --traces.search-timeout=1ms the search stops early and still answers 200.
+        // 5,000 traces: found in full by default; with --traces.search-timeout=1ms the search stops early and still answers 200.
         let storage = PivotProcess.temporaryDirectory("pivot-search-timeout")
-        var fixture = try await HostileFixture.start(storagePath: storage)
-        let spans = (0..<1_000).map { HostileFixture.SpanSpec(traceID: String(format: "7177%028x", $0), service: "many", name: "op") }
+        var fixture = try await HostileFixture.start(["--traces.max-search-limit=5000"], storagePath: storage)
+        let spans = (0..<5_000).map { HostileFixture.SpanSpec(traceID: String(format: "7177%028x", $0), service: "many", name: "op") }
         #expect(try fixture.exportSpans(spans).status == 200)
-        #expect(try fixture.tempoSearch(#"{ resource.service.name = "many" }"#, limit: 1_000).count == 1_000)
+        #expect(try fixture.tempoSearch(#"{ resource.service.name = "many" }"#, limit: 5_000).count == 5_000)
         try await fixture.stop()
 
-        let pivot = try PivotProcess(storagePath: storage, extraArguments: ["--traces.search-timeout=1ms"])
+        let pivot = try PivotProcess(storagePath: storage, extraArguments: ["--traces.search-timeout=1ms", "--traces.max-search-limit=5000"])
         try await pivot.waitUntilReady()
         fixture = HostileFixture(pivot: pivot, raw: RawHTTP(port: pivot.webPort), now: fixture.now)
-        let found = try fixture.tempoSearch(#"{ resource.service.name = "many" }"#, limit: 1_000)
-        #expect(found.count < 1_000)
-        let jaeger = try fixture.json("/jaeger/api/traces?service=many&limit=1000")
-        #expect(((jaeger["data"] as? [Any])?.count ?? 0) < 1_000)
+        let found = try fixture.tempoSearch(#"{ resource.service.name = "many" }"#, limit: 5_000)
+        #expect(found.count < 5_000)
+        let jaeger = try fixture.json("/jaeger/api/traces?service=many&limit=5000")
+        #expect(((jaeger["data"] as? [Any])?.count ?? 0) < 5_000)
         let traceByID = try fixture.raw.get("/api/traces/" + String(format: "7177%028x", 999))
         #expect(traceByID.status == 200)
         try fixture.expectIntact("a timed-out search", traces: false)
