@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
         "otlp.translation-strategy", "otlp.promote-resource-attributes", "otlp.scope-labels",
         "otlp.delta-conversion", "otlp.max-body-bytes", "ingest.max-inflight-bytes", "storage.max-memory",
         "query.timeout", "query.max-samples", "query.max-concurrency", "query.lookback-delta",
+        "traces.max-search-limit", "traces.search-timeout",
         "log.level", "log.format",
     ]
 
@@ -127,6 +128,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("query.lookback-delta"), help: "How far back a selector looks for a series' latest sample.")
     var queryLookbackDelta = "5m"
 
+    @Option(name: .customLong("traces.max-search-limit"),
+            help: "Most traces one Tempo or Jaeger search returns; a larger limit parameter is lowered to it.")
+    var tracesMaxSearchLimit = TraceSearchLimits().maxSearchLimit
+
+    @Option(name: .customLong("traces.search-timeout"),
+            help: "Longest a Tempo or Jaeger search inspects traces; past it the search answers with what it found.")
+    var tracesSearchTimeout = "30s"
+
     @Option(name: .customLong("log.level"), help: "Only log messages of this level or above: debug, info, warn, error.")
     var logLevel = "info"
 
@@ -168,6 +177,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.queryLimits.maxSamples = try Self.positive("query.max-samples", queryMaxSamples)
         configuration.queryLimits.maxConcurrency = try Self.positive("query.max-concurrency", queryMaxConcurrency)
         configuration.queryLimits.lookbackDeltaMilliseconds = try ServeConfiguration.positiveDuration("query.lookback-delta", queryLookbackDelta)
+        configuration.traceSearchLimits.maxSearchLimit = try Self.positive("traces.max-search-limit", tracesMaxSearchLimit)
+        configuration.traceSearchLimits.searchTimeoutMilliseconds = try ServeConfiguration.positiveDuration(
+            "traces.search-timeout", tracesSearchTimeout)
         guard let strategy = OTLPTranslationStrategy(rawValue: otlpTranslationStrategy) else {
             throw ConfigurationError(
                 flag: "otlp.translation-strategy", value: otlpTranslationStrategy,

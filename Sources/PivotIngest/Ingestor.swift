@@ -3,7 +3,7 @@ import PivotModel
 import PivotStorage
 
 /// The one insert path: every protocol decodes into a `WriteBatch` and hands it here. A batch is
-/// validated (label rules), appended and committed as one transaction; when `ingest` returns, the
+/// validated (label rules, timestamps in range), appended and committed as one transaction; when `ingest` returns, the
 /// batch is durable. Errors are `AppendError`s whose code says whether a retry can help, so each
 /// protocol edge maps them to its own status (400 vs 503/429).
 public final class Ingestor: Sendable {
@@ -21,7 +21,7 @@ public final class Ingestor: Sendable {
     ) async throws(AppendError) -> AppendResult {
         do throws(AppendError) {
             let batch = SeriesLabelValidation.droppingEmptyValues(batch)
-            if let problem = SeriesLabelValidation.firstProblem(in: batch) {
+            if let problem = SeriesLabelValidation.firstProblem(in: batch) ?? SampleTimeValidation.firstProblem(in: batch) {
                 throw AppendError(problem.code, problem.message)
             }
             let appender = store.appender()

@@ -165,7 +165,7 @@ public enum SeriesLabelValidation {
     }
 
     /// The series in Prometheus's text form, built only for the message.
-    private static func describe(_ labels: Range<Int>, in batch: WriteBatch) -> String {
+    static func describe(_ labels: Range<Int>, in batch: WriteBatch) -> String {
         let pairs = batch.labelRefs[labels].map { "\(batch.string($0.name))=\"\(batch.string($0.value))\"" }
         return "{" + pairs.joined(separator: ", ") + "}"
     }

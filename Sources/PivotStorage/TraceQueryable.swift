@@ -53,6 +53,9 @@ public struct TraceSearchQuery: Sendable {
     public var limit: Int
     /// Most matched spans reported per trace. Default 3 (Tempo's `spss`).
     public var spansPerTrace: Int
+    /// When set, the search inspects no further candidate trace once this instant has passed and
+    /// returns what it found (the trace being inspected is finished). Default nil (no time bound).
+    public var deadline: ContinuousClock.Instant?
 
     public init(
         startUnixNano: UInt64? = nil, endUnixNano: UInt64? = nil, minDurationNanos: UInt64? = nil,

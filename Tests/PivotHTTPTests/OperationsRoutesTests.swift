@@ -31,6 +31,22 @@ struct FixedMetrics: MetricsExposition {
         }
     }
 
+    @Test func wrongMethodsAre405WithAllowAndAReason() async throws {
+        // A known path asked with a method it does not serve is 405 naming the allowed ones; an unknown path stays 404.
+        try await makeApplication(readiness: Readiness()).test(.router) { client in
+            for (uri, method, allow) in [("/-/healthy", HTTPRequest.Method.post, "GET, HEAD"), ("/-/ready", .delete, "GET, HEAD"),
+                                         ("/metrics", .put, "GET"), ("/api/v1/status/buildinfo", .patch, "GET")] {
+                try await client.execute(uri: uri, method: method) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                    #expect(response.headers[.allow] == allow)
+                    #expect(String(buffer: response.body).contains("method \(method.rawValue) not allowed on \(uri)"))
+                }
+            }
+            try await client.execute(uri: "/-/healthy", method: .head) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/nope", method: .post) { #expect($0.status == .notFound) }
+        }
+    }
+
     @Test func buildInfoHasPrometheusShapeWithoutFeatures() async throws {
         // buildinfo is {status, data:{version, revision, branch, buildUser, buildDate, goVersion}} with no features.
         try await makeApplication(readiness: Readiness()).test(.router) { client in

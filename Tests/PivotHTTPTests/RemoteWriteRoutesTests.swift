@@ -148,6 +148,18 @@ import Testing
             try await client.execute(uri: "/api/v1/label/U__l_65_/values", method: .get) { response in
                 #expect(String(buffer: response.body) == #"{"status":"success","data":["0.5"]}"#)
             }
+            // The name in the path is percent-decoded, as Prometheus's router does; bytes that are not UTF-8 are bad_data.
+            try await client.execute(uri: "/api/v1/label/%6C%65/values", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"status":"success","data":["0.5"]}"#)
+            }
+            try await client.execute(uri: "/api/v1/label/%C3%28/values", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("is not UTF-8"))
+            }
+            try await client.execute(uri: "/api/v1/label/values/values", method: .delete) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, POST")
+            }
             try await client.execute(uri: "/api/v1/series", method: .get) { response in
                 #expect(response.status == .badRequest)
                 #expect(String(buffer: response.body).contains("no match[] parameter provided"))

@@ -57,6 +57,28 @@ import Testing
         #expect(result.samplesWritten == 1)
     }
 
+    @Test(arguments: [Int64.min, Int64.max, -9_223_309_901_257_975, 9_223_309_901_257_975])
+    func timestampsPastPrometheusRangeAreRefusedNamingTheSeries(timestamp: Int64) async throws {
+        // Int64.min next to Int64.max used to overflow the head's chunk arithmetic and stop the server; now 400 out_of_bounds.
+        let store = MemoryStore()
+        let samples = [Sample(timestamp: 0, value: 1), Sample(timestamp: timestamp, value: 1)].sorted { $0.timestamp < $1.timestamp }
+        do {
+            _ = try await Ingestor(store: store).ingest(batch([("__name__", "up")], samples: samples), via: .remoteWrite1)
+            Issue.record("accepted a timestamp of \(timestamp)")
+        } catch {
+            #expect(error.code == .outOfBounds)
+            #expect(error.message.contains("timestamp \(timestamp) is out of bounds") && error.message.contains("{__name__=\"up\"}"))
+        }
+        #expect(try store.querier(mint: .min, maxt: .max).labelNames([]).isEmpty)
+    }
+
+    @Test func timestampsAtTheEdgesOfTheRangeAreAccepted() async throws {
+        // Prometheus's MinTime and MaxTime themselves are valid sample times.
+        let samples = [Sample(timestamp: -9_223_309_901_257_974, value: 1), Sample(timestamp: 9_223_309_901_257_974, value: 2)]
+        let result = try await Ingestor(store: MemoryStore()).ingest(batch([("__name__", "up")], samples: samples), via: .remoteWrite1)
+        #expect(result.samplesWritten == 2)
+    }
+
     @Test func invalidUTF8IsRefused() async {
         // Label values must be valid UTF-8.
         var bad = batch([("__name__", "up"), ("job", "x")])

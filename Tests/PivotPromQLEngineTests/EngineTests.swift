@@ -69,6 +69,29 @@ func counterStore() -> MemoryStore {
         }
     }
 
+    @Test func aSubqueryGridLongerThanTheSampleLimitFailsBeforeAllocating() {
+        // 100 years at 1 ms steps is 3e12 steps: refused as too many samples, not a terabyte allocation.
+        let engine = Engine(queryable: counterStore())
+        #expect {
+            try engine.instantQuery("max_over_time(vector(1)[100y:1ms])", at: 600_000)
+        } throws: { error in
+            (error as? EngineError)?.code == .tooManySamples
+        }
+        // A subquery within the limit still evaluates.
+        #expect(throws: Never.self) { try engine.instantQuery("max_over_time(vector(1)[1h:1s])", at: 600_000) }
+    }
+
+    @Test(arguments: ["topk(-1e300, requests_total)", "bottomk(-9.3e18, requests_total)", "topk(0.5, requests_total)"])
+    func kBelowOneSelectsNothingHoweverNegative(query: String) throws {
+        // A k below 1, even far below Int64's range, selects nothing instead of trapping on the conversion.
+        let engine = Engine(queryable: counterStore())
+        guard case .vector(let elements) = try engine.instantQuery(query, at: 600_000).value else {
+            Issue.record("not a vector")
+            return
+        }
+        #expect(elements.isEmpty)
+    }
+
     @Test func aQueryPastItsTimeoutFails() {
         // A zero timeout stops evaluation at the first check.
         let engine = Engine(queryable: counterStore(), options: EngineOptions(timeout: .zero))

@@ -77,6 +77,17 @@ struct RE2RegexLinearTimeTests {
             #expect(result.work <= Self.bound(regex, input))
         }
     }
+
+    @Test("A long literal pattern compiles in linear time and matches itself")
+    func longLiteral() throws {
+        // 400,000 literal characters merge into one literal without recopying it per character (quadratic before:
+        // a 2 MB pattern, refused as too large, took minutes to reach that verdict).
+        let text = String(repeating: "ab", count: 200_000)
+        let regex = try RE2Regex(text)
+        #expect(regex.matches(text))
+        #expect(!regex.matches(text + "a"))
+        #expect(throws: RegexError.self) { try RE2Regex(String(repeating: "a", count: 2_000_000)) }
+    }
 }
 
 /// A small deterministic random number generator for reproducible test data.

@@ -75,6 +75,9 @@ import Testing
         (#"{ foo = 1 }"#, .syntax, "unknown identifier"),
         (#"{ .a = }"#, .syntax, "expected a value"),
         (#"{ duration > 3w }"#, .syntax, "invalid duration"),
+        // Durations past 64 bits of nanoseconds (up to infinity) are refused, not trapped on.
+        (#"{ duration > 1e400s }"#, .syntax, "invalid duration"),
+        (#"{ duration > 99999999999h }"#, .syntax, "invalid duration"),
         (#"{ status = 200 }"#, .invalidComparison, "status"),
         (#"{ kind = error }"#, .invalidComparison, "kind"),
         (#"{ duration > 100 }"#, .invalidComparison, "duration"),

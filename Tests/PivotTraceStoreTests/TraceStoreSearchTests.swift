@@ -34,6 +34,20 @@ import Testing
         }
     }
 
+    @Test func aPassedDeadlineStopsTheSearchWithWhatItFound() async throws {
+        // A deadline already passed inspects no candidate; one far ahead changes nothing.
+        let directory = TemporaryDirectory()
+        try await withStore(directory) { store in
+            try await populate(store)
+            var late = TraceSearchQuery()
+            late.deadline = ContinuousClock.now
+            #expect(try store.searchTraces(late).isEmpty)
+            var early = TraceSearchQuery()
+            early.deadline = ContinuousClock.now.advanced(by: .seconds(3_600))
+            #expect(ids(try store.searchTraces(early)) == [traceID(4), traceID(3), traceID(2), traceID(1)])
+        }
+    }
+
     @Test func serviceAndSpanNameNarrowTheSearchAndTheMatchedSpans() async throws {
         // Only spans of the service (and name) match; matched counts and services say which.
         let directory = TemporaryDirectory()

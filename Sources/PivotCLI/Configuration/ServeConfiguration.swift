@@ -32,6 +32,8 @@ public struct ServeConfiguration: Sendable {
     public var queryLimits = QueryLimits()
     /// How long traces are kept (`--storage.traces.retention`, default: `--storage.retention`), milliseconds.
     public var traceRetentionMilliseconds: Int64 = 15 * 86_400_000
+    /// Result cap and time bound of the Tempo and Jaeger searches (`--traces.*` flags).
+    public var traceSearchLimits = TraceSearchLimits()
     /// OTLP metric translation (`--otlp.*` flags).
     public var otlpTranslation = OTLPTranslationOptions()
     /// Largest OTLP body or gRPC message, in bytes. Default 32 MiB.

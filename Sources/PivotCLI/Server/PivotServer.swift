@@ -55,8 +55,8 @@ struct PivotServer {
         let otlpRoutes = OTLPRoutes(
             metrics: otlpMetrics, traces: otlpTraces, maxBodyBytes: configuration.otlpMaxBodyBytes, admission: admission)
         otlpRoutes.registerPrometheusPath(on: webRouter)
-        TempoRoutes(backend: backend, buildInfo: buildInfo).register(on: webRouter)
-        JaegerRoutes(backend: backend).register(on: webRouter)
+        TempoRoutes(backend: backend, buildInfo: buildInfo, limits: configuration.traceSearchLimits).register(on: webRouter)
+        JaegerRoutes(backend: backend, limits: configuration.traceSearchLimits).register(on: webRouter)
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: StorageService(

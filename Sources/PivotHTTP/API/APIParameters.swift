@@ -45,6 +45,12 @@ public struct APIParameters: Sendable {
     }
 
     static func decode(_ text: Substring) -> String {
+        String(decoding: percentDecoded(text), as: UTF8.self)
+    }
+
+    /// `text` with `%XX` escapes and `+` decoded, as bytes (which need not be UTF-8); a malformed
+    /// escape is kept as written.
+    static func percentDecoded(_ text: Substring) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()
@@ -64,7 +70,7 @@ public struct APIParameters: Sendable {
             default: bytes.append(byte)
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     static func hexValue(_ byte: UInt8) -> UInt8? {

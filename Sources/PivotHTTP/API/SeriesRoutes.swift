@@ -28,6 +28,9 @@ public struct SeriesRoutes: Sendable {
         }
         router.get("/api/v1/metadata") { request, _ in await routes.respond(request, routes.metadata) }
         router.get("/api/v1/status/tsdb") { request, _ in await routes.respond(request, routes.tsdbStatus) }
+        MethodNotAllowed.register(
+            on: router, allowing: [.get, .post], paths: ["/api/v1/series", "/api/v1/labels", "/api/v1/label/:name/values"])
+        MethodNotAllowed.register(on: router, allowing: [.get], paths: ["/api/v1/metadata", "/api/v1/status/tsdb"])
     }
 
     func respond(
@@ -119,8 +122,13 @@ public struct SeriesRoutes: Sendable {
         return apiSuccess(data: jsonArray(items), warnings: warnings)
     }
 
+    /// `rawName` is the path segment as sent: percent-escapes are decoded (as Prometheus's router
+    /// does), then `U__` escaping; a name that is empty or not UTF-8 is `bad_data`.
     func labelValues(name rawName: String, _ parameters: APIParameters, _ backend: Backend) throws(APIError) -> Response {
-        let name = LabelNameEscaping.unescape(rawName)
+        guard let decoded = String(validating: APIParameters.percentDecoded(Substring(rawName)), as: UTF8.self) else {
+            throw APIError(.badData, "invalid label name: \"\(rawName)\" is not UTF-8")
+        }
+        let name = LabelNameEscaping.unescape(decoded)
         guard !name.isEmpty else { throw APIError(.badData, "invalid label name: \"\(rawName)\"") }
         let sets = try matcherSets(parameters)
         let (start, end) = try timeRange(parameters)

@@ -34,6 +34,8 @@ public struct OperationsRoutes: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
         }
         router.get("/api/v1/status/buildinfo") { _, _ in jsonResponse(buildInfoBody) }
+        MethodNotAllowed.register(on: router, allowing: [.get, .head], paths: ["/-/healthy", "/-/ready"])
+        MethodNotAllowed.register(on: router, allowing: [.get], paths: ["/metrics", "/api/v1/status/buildinfo"])
     }
 
     /// Prometheus's buildinfo shape. No `features` field: Grafana would classify the server as Mimir.

@@ -42,6 +42,10 @@ public struct QueryRoutes: Sendable {
         }
         router.get("/api/v1/rules") { _, _ in apiSuccess(data: "{\"groups\":[]}") }
         router.get("/api/v1/alerts") { _, _ in apiSuccess(data: "{\"alerts\":[]}") }
+        MethodNotAllowed.register(
+            on: router, allowing: [.get, .post],
+            paths: ["/api/v1/query", "/api/v1/query_range", "/api/v1/query_exemplars", "/api/v1/format_query", "/api/v1/parse_query"])
+        MethodNotAllowed.register(on: router, allowing: [.get], paths: ["/api/v1/rules", "/api/v1/alerts"])
     }
 
     func respond(_ request: Request, _ body: @escaping @Sendable (APIParameters, Backend) async throws(APIError) -> Response) async -> Response {

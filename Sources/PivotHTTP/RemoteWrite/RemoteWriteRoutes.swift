@@ -34,6 +34,7 @@ public struct RemoteWriteRoutes: Sendable {
     public func register<Context: RequestContext>(on router: Router<Context>) {
         let routes = self
         router.post("/api/v1/write") { request, _ in await routes.handle(request) }
+        MethodNotAllowed.register(on: router, allowing: [.post], paths: ["/api/v1/write"])
     }
 
     struct Outcome {

@@ -9,12 +9,15 @@ import PivotTraceQuery
 /// `api/traces/<id>`, `api/traces?service=&operation=&tags=&minDuration=&maxDuration=&start=&end=&limit=`
 /// and `api/dependencies`, in Jaeger's JSON envelope (`data`, `total`, `limit`, `offset`, `errors`);
 /// an unknown trace is 404 with Jaeger's error envelope. Times are Unix microseconds, durations Go
-/// durations (`1.2s`, `100ms`).
+/// durations (`1.2s`, `100ms`). A search's `limit` is lowered to `limits.maxSearchLimit` and its run
+/// time bounded by `limits`.
 public struct JaegerRoutes: Sendable {
     public var backend: BackendSlot
+    public var limits: TraceSearchLimits
 
-    public init(backend: BackendSlot) {
+    public init(backend: BackendSlot, limits: TraceSearchLimits = TraceSearchLimits()) {
         self.backend = backend
+        self.limits = limits
     }
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
@@ -30,6 +33,10 @@ public struct JaegerRoutes: Sendable {
         router.get("/jaeger/api/traces/:id") { _, context in routes.trace(id: context.parameters.get("id") ?? "") }
         router.get("/jaeger/api/traces") { request, _ in routes.search(request) }
         router.get("/jaeger/api/dependencies") { _, _ in jsonResponse(JaegerEnvelope.traces([])) }
+        MethodNotAllowed.register(on: router, allowing: [.get], paths: [
+            "/jaeger/api/services", "/jaeger/api/services/:service/operations", "/jaeger/api/operations", "/jaeger/api/traces/:id",
+            "/jaeger/api/traces", "/jaeger/api/dependencies",
+        ])
     }
 
     static func failure(_ status: HTTPResponse.Status, _ message: String) -> Response {
@@ -101,10 +108,11 @@ public struct JaegerRoutes: Sendable {
             query.maxDurationNanos = try TraceTimes.goDuration(parameters.first("maxDuration"), name: "maxDuration")
             query.startUnixNano = try TraceTimes.unixMicroseconds(parameters.first("start"), name: "start")
             query.endUnixNano = try TraceTimes.unixMicroseconds(parameters.first("end"), name: "end")
-            query.limit = try TraceTimes.positiveInt(parameters.first("limit"), name: "limit") ?? 20
+            query.limit = limits.clampedLimit(try TraceTimes.positiveInt(parameters.first("limit"), name: "limit"))
         } catch {
             return Self.failure(.badRequest, error.message)
         }
+        query.deadline = limits.deadline()
         do {
             var objects: [String] = []
             for summary in try traces.searchTraces(query) {

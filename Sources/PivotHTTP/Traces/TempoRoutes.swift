@@ -15,14 +15,17 @@ import PivotTraceQuery
 ///   `GET /api/status/buildinfo`.
 ///
 /// Trace ids are 1–32 hex digits in any case, left-padded to 16 bytes (`TraceID.parse`); anything
-/// else is 400. Times are Unix seconds. Unsupported TraceQL is 400 with the reason.
+/// else is 400. Times are Unix seconds. Unsupported TraceQL is 400 with the reason. A search's
+/// `limit` is lowered to `limits.maxSearchLimit` and its run time bounded by `limits`.
 public struct TempoRoutes: Sendable {
     public var backend: BackendSlot
     public var buildInfo: BuildInfo
+    public var limits: TraceSearchLimits
 
-    public init(backend: BackendSlot, buildInfo: BuildInfo) {
+    public init(backend: BackendSlot, buildInfo: BuildInfo, limits: TraceSearchLimits = TraceSearchLimits()) {
         self.backend = backend
         self.buildInfo = buildInfo
+        self.limits = limits
     }
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
@@ -46,6 +49,10 @@ public struct TempoRoutes: Sendable {
         router.get("/api/v2/search/tag/:tag/values") { request, context in
             await routes.tagValues(request, tag: context.parameters.get("tag") ?? "", version: .v2)
         }
+        MethodNotAllowed.register(on: router, allowing: [.get], paths: [
+            "/api/echo", "/api/status/buildinfo", "/api/v2/traces/:id", "/api/traces/:id", "/api/search", "/api/search/tags",
+            "/api/v2/search/tags", "/api/search/tag/:tag/values", "/api/v2/search/tag/:tag/values",
+        ])
     }
 
     enum Version { case v1, v2 }
@@ -141,11 +148,12 @@ public struct TempoRoutes: Sendable {
             query.maxDurationNanos = try TraceTimes.goDuration(parameters.first("maxDuration"), name: "maxDuration")
             query.startUnixNano = try TraceTimes.unixSeconds(parameters.first("start"), name: "start")
             query.endUnixNano = try TraceTimes.unixSeconds(parameters.first("end"), name: "end")
-            query.limit = try TraceTimes.positiveInt(parameters.first("limit"), name: "limit") ?? 20
+            query.limit = limits.clampedLimit(try TraceTimes.positiveInt(parameters.first("limit"), name: "limit"))
             query.spansPerTrace = try TraceTimes.positiveInt(parameters.first("spss"), name: "spss") ?? 3
         } catch {
             return Self.text(.badRequest, error.message)
         }
+        query.deadline = limits.deadline()
         let found: [TraceSummary]
         do {
             found = try traces.searchTraces(query)

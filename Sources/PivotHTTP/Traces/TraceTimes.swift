@@ -6,10 +6,11 @@ enum TraceTimes {
         var message: String
     }
 
-    /// Unix seconds (integer or decimal) as nanoseconds; nil when absent or empty.
+    /// Unix seconds (integer or decimal) as nanoseconds; nil when absent or empty. Negative, NaN
+    /// and times whose nanoseconds do not fit 64 bits (after the year 2554) are errors.
     static func unixSeconds(_ text: String?, name: String) throws(ParameterError) -> UInt64? {
         guard let text, !text.isEmpty else { return nil }
-        guard let seconds = Double(text), seconds >= 0, seconds < 1e11 else {
+        guard let seconds = Double(text), seconds >= 0, seconds * 1e9 < 1.8e19 else {
             throw ParameterError(message: "invalid \(name) \"\(text)\": expected Unix seconds")
         }
         return UInt64(seconds * 1e9)

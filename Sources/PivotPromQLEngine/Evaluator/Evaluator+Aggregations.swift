@@ -108,7 +108,9 @@ extension Evaluator {
             }
             return perGroup.flatMap { $0 }
         default:
-            guard !param.isNaN else { return [] }
+            // Below 1 (down to -1e300, which `checkParameters` lets through as "select nothing") before
+            // converting, so the conversion cannot trap.
+            guard !param.isNaN, param >= 1 else { return [] }
             let k = Swift.min(Int64(param), Int64(inputCount))
             guard k >= 1 else { return [] }
             for (i, sample) in samples.enumerated() { perGroup[groups[i]].append(sample) }

@@ -7,6 +7,8 @@ extension Evaluator {
     func loadSubquery(_ subquery: Subquery, _ grid: Grid) throws(EngineError) -> (series: [RangeSeries], range: Int64, refs: ReferenceTimes) {
         let range = try resolve(subquery.range, allowNegative: false)
         let step = subquery.step == nil ? options.defaultSubqueryStep : try resolve(subquery.step, allowNegative: false)
+        // A duration expression can compute a zero step (`[1h:(1-1)s]`); it has no grid.
+        guard step > 0 else { throw EngineError.execution("subquery step must be positive, got \(step)ms") }
         let refs = try referenceTimes(at: subquery.at, offset: subquery.offset)
         let (minRef, maxRef) = refs.bounds(grid)
         // The first step strictly after the earliest window start, aligned to the step.
@@ -15,6 +17,14 @@ extension Evaluator {
         if start <= lowest { start += step }
         let inner = Grid(start: start, end: maxRef, step: step)
         guard inner.count > 0 else { return ([], range, refs) }
+        // Every inner step holds at least one value while it is evaluated (a scalar, or a series that
+        // matches), so a grid longer than the sample limit is refused before anything is allocated
+        // for it; `x[100y:1ms]` would otherwise ask for terabytes at once.
+        guard inner.count <= options.maxSamples else {
+            throw EngineError(
+                .tooManySamples,
+                "query processing would load too many samples into memory in subquery evaluation (\(inner.count) steps)")
+        }
         let series: [EvalSeries]
         switch try eval(subquery.expr, inner) {
         case .vector(let vector): series = vector

@@ -64,9 +64,14 @@ indirect enum RegexNode: Hashable, Sendable {
         }
     }
 
+    /// Appends `item`, extending a literal that ends `result` in place: the last element is taken out
+    /// first so its scalars are uniquely referenced and grow without a copy (copying made a long
+    /// literal pattern quadratic to parse: 2 MB took minutes).
     private static func appendMerging(_ item: RegexNode, to result: inout [RegexNode]) {
-        if case .literal(let tail) = item, case .literal(let head)? = result.last {
-            result[result.count - 1] = .literal(head + tail)
+        if case .literal(let tail) = item, case .literal(var head)? = result.last {
+            result.removeLast()
+            head += tail
+            result.append(.literal(head))
         } else {
             result.append(item)
         }

@@ -9,9 +9,17 @@
 ///           | "span:name" | "span:status" | "span:kind" | "span:duration"
 /// attr      = quoted-string | attr-char { attr-char | "." }
 /// ```
+///
+/// The expression tree is at most `maxDepth` levels deep (each parenthesis and each operand of an
+/// `&&`/`||` chain is a level), so evaluating, walking and freeing a parsed query cannot exhaust the
+/// stack whatever the input.
 struct TraceQLParser {
     let bytes: [UInt8]
     var position = 0
+    /// The depth of the tree being built; bounded by `maxDepth`.
+    var depth = 0
+    /// Deepest expression tree accepted. Default 256.
+    static let maxDepth = 256
 
     init(_ text: String) {
         bytes = Array(text.utf8)
@@ -72,28 +80,47 @@ struct TraceQLParser {
     }
 
     mutating func parseOr() throws(TraceQLError) -> TraceQLQuery.Expression {
+        let savedDepth = depth
+        defer { depth = savedDepth }
         var left = try parseAnd()
         while true {
             skipSpace()
             guard lookingAt("||") else { return left }
+            try deepen()
             position += 2
             left = .or(left, try parseAnd())
         }
     }
 
     mutating func parseAnd() throws(TraceQLError) -> TraceQLQuery.Expression {
+        let savedDepth = depth
+        defer { depth = savedDepth }
         var left = try parsePrimary()
         while true {
             skipSpace()
             guard lookingAt("&&") else { return left }
+            try deepen()
             position += 2
             left = .and(left, try parsePrimary())
+        }
+    }
+
+    /// One more level of the tree; past `maxDepth` the query is refused.
+    mutating func deepen() throws(TraceQLError) {
+        depth += 1
+        if depth > Self.maxDepth {
+            throw TraceQLError(
+                code: .tooComplex,
+                message: "invalid TraceQL query: expression nested too deeply (more than \(Self.maxDepth) levels) at position \(position + 1)")
         }
     }
 
     mutating func parsePrimary() throws(TraceQLError) -> TraceQLQuery.Expression {
         skipSpace()
         if peek() == UInt8(ascii: "(") {
+            let savedDepth = depth
+            defer { depth = savedDepth }
+            try deepen()
             position += 1
             let inner = try parseOr()
             skipSpace()
@@ -298,7 +325,10 @@ struct TraceQLParser {
         while let c = peek(), (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(c) || c >= 0x80 { position += 1 }
         let unit = String(decoding: bytes[unitStart..<position], as: UTF8.self)
         if !unit.isEmpty {
-            guard let scale = GoDuration.nanoseconds(perUnit: unit), let value = Double(numberText), value >= 0 else {
+            // Past 64 bits (up to an infinite `1e400s`) the duration is invalid, not a trap converting it.
+            guard let scale = GoDuration.nanoseconds(perUnit: unit), let value = Double(numberText), value >= 0,
+                (value * scale).rounded() < 1.8e19
+            else {
                 throw syntax("invalid duration \"\(numberText)\(unit)\"")
             }
             return .duration(UInt64((value * scale).rounded()))

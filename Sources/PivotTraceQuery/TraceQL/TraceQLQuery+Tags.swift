@@ -4,7 +4,8 @@ extension TraceQLQuery {
     /// is compared with the resource attribute, `name` with the span name, any other key with `.key`.
     /// A value that reads as an integer, float or boolean also matches an attribute of that type
     /// (`.http.status_code = "500" || .http.status_code = 500`); `status.code` (`ok`/`error`/`unset`)
-    /// is the span status. Empty text is `{}`; a key given twice is an error (as in Tempo).
+    /// is the span status. Empty text is `{}`; a key given twice is an error (as in Tempo), and so are
+    /// more than `TraceQLParser.maxDepth` pairs.
     ///
     /// Tempo's own (legacy) tag search matches string values as substrings; this is exact equality.
     public static func fromTempoTags(_ text: String) throws(TraceQLError) -> TraceQLQuery {
@@ -23,7 +24,7 @@ extension TraceQLQuery {
             default: conditions.append(try equality(.attribute(.unscoped, key), value))
             }
         }
-        return TraceQLQuery(expression: conjunction(conditions))
+        return TraceQLQuery(expression: try conjunction(conditions))
     }
 
     /// The query for Jaeger's `tags` search parameter, a JSON object of strings such as
@@ -49,7 +50,7 @@ extension TraceQLQuery {
                 conditions.append(try equality(.attribute(.unscoped, key), value))
             }
         }
-        return TraceQLQuery(expression: conjunction(conditions))
+        return TraceQLQuery(expression: try conjunction(conditions))
     }
 
     static func kindNumber(_ name: String) -> Int32? {
@@ -74,7 +75,13 @@ extension TraceQLQuery {
         return .or(text, .condition(try Condition(field: field, op: .equal, value: typed)))
     }
 
-    static func conjunction(_ parts: [Expression]) -> Expression {
+    /// All of `parts`; more than `TraceQLParser.maxDepth` of them is refused, as a TraceQL query that
+    /// deep would be.
+    static func conjunction(_ parts: [Expression]) throws(TraceQLError) -> Expression {
+        guard parts.count <= TraceQLParser.maxDepth else {
+            throw TraceQLError(
+                code: .tooComplex, message: "invalid tags: \(parts.count) tags, more than the \(TraceQLParser.maxDepth) accepted")
+        }
         guard var result = parts.first else { return .all }
         for part in parts.dropFirst() { result = .and(result, part) }
         return result

@@ -74,7 +74,8 @@ extension TraceStore {
     /// bounds. A candidate matches when one of its spans passes the service, span name and
     /// `spanFilter` tests; the filter sees each span's attributes and its resource (attributes
     /// decoded from the store's own encoding). Stops at `limit` matches or after
-    /// `options.maxInspectedTraces` candidates. Matched spans come ordered by start, with
+    /// `options.maxInspectedTraces` candidates or once `query.deadline` has passed (checked before
+    /// each candidate). Matched spans come ordered by start, with
     /// attributes and bytes; `matched` counts all of them.
     public func searchTraces(_ query: TraceSearchQuery) throws(QueryError) -> [TraceSummary] {
         try checkReadable()
@@ -97,6 +98,7 @@ extension TraceStore {
                 while found.count < query.limit, inspected < options.maxInspectedTraces, try statement.step() {
                     let traceID = statement.blob(at: 0)
                     if query.serviceName != nil, !seen.insert(traceID).inserted { continue }
+                    if let deadline = query.deadline, ContinuousClock.now >= deadline { break }
                     inspected += 1
                     var candidates = try reader.spanRows(of: traceID).filter { row in
                         if let service = query.serviceName, (resources[row.resourceID] ?? unknown).serviceName != service { return false }
