@@ -68,6 +68,9 @@ import Testing
         (#"{ .flag }"#, .unsupported, "conditions without a comparison"),
         (#"{ !(.a = 1) }"#, .unsupported, "negation"),
         ("", .syntax, "empty query"),
+        // Found by fuzzing: durations past Go's 64-bit nanoseconds used to trap converting to UInt64.
+        ("{ duration > 1111111111156m }", .syntax, "out of range"),
+        ("{ duration > 1e400ms }", .syntax, "out of range"),
         (#".a = 1"#, .syntax, "expected \"{\""),
         (#"{ .a = 1"#, .syntax, "expected \"}\""),
         (#"{ .a = "x }"#, .syntax, "unterminated string"),

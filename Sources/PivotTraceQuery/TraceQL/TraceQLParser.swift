@@ -301,7 +301,10 @@ struct TraceQLParser {
             guard let scale = GoDuration.nanoseconds(perUnit: unit), let value = Double(numberText), value >= 0 else {
                 throw syntax("invalid duration \"\(numberText)\(unit)\"")
             }
-            return .duration(UInt64((value * scale).rounded()))
+            // Go durations are signed 64-bit nanoseconds (about 292 years); longer ones do not parse.
+            let nanoseconds = (value * scale).rounded()
+            guard nanoseconds < 0x1p63 else { throw syntax("duration \"\(numberText)\(unit)\" out of range") }
+            return .duration(UInt64(nanoseconds))
         }
         if !isFloat, let i = Int64(numberText) { return .int(i) }
         guard let d = Double(numberText) else { throw syntax("invalid number \"\(numberText)\"") }
