@@ -14,6 +14,8 @@ public struct TraceQLError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidComparison = Code(rawValue: "invalid comparison")
         /// A regular expression RE2 does not accept.
         public static let invalidRegex = Code(rawValue: "invalid regex")
+        /// More conditions or deeper parentheses than `TraceQLQuery.maxConditions` / `maxNestingDepth`.
+        public static let tooComplex = Code(rawValue: "too complex")
     }
 
     public var code: Code

@@ -12,6 +12,10 @@
 struct TraceQLParser {
     let bytes: [UInt8]
     var position = 0
+    /// Open parentheses around the current position; bounded by `TraceQLQuery.maxNestingDepth`.
+    var depth = 0
+    /// Conditions read so far; bounded by `TraceQLQuery.maxConditions`.
+    var conditions = 0
 
     init(_ text: String) {
         bytes = Array(text.utf8)
@@ -94,7 +98,14 @@ struct TraceQLParser {
     mutating func parsePrimary() throws(TraceQLError) -> TraceQLQuery.Expression {
         skipSpace()
         if peek() == UInt8(ascii: "(") {
+            guard depth < TraceQLQuery.maxNestingDepth else {
+                throw TraceQLError(
+                    code: .tooComplex,
+                    message: "invalid TraceQL query: parentheses nested deeper than \(TraceQLQuery.maxNestingDepth) levels")
+            }
             position += 1
+            depth += 1
+            defer { depth -= 1 }
             let inner = try parseOr()
             skipSpace()
             guard peek() == UInt8(ascii: ")") else {
@@ -107,6 +118,8 @@ struct TraceQLParser {
         if peek() == UInt8(ascii: "!") && !lookingAt("!=") && !lookingAt("!~") {
             throw TraceQLError.unsupported("negation (!)")
         }
+        conditions += 1
+        guard conditions <= TraceQLQuery.maxConditions else { throw TraceQLQuery.tooManyConditions() }
         let field = try parseField()
         skipSpace()
         guard let op = parseOperator() else {

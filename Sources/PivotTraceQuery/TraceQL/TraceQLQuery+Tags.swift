@@ -23,7 +23,7 @@ extension TraceQLQuery {
             default: conditions.append(try equality(.attribute(.unscoped, key), value))
             }
         }
-        return TraceQLQuery(expression: conjunction(conditions))
+        return TraceQLQuery(expression: try conjunction(conditions))
     }
 
     /// The query for Jaeger's `tags` search parameter, a JSON object of strings such as
@@ -49,7 +49,7 @@ extension TraceQLQuery {
                 conditions.append(try equality(.attribute(.unscoped, key), value))
             }
         }
-        return TraceQLQuery(expression: conjunction(conditions))
+        return TraceQLQuery(expression: try conjunction(conditions))
     }
 
     static func kindNumber(_ name: String) -> Int32? {
@@ -74,7 +74,9 @@ extension TraceQLQuery {
         return .or(text, .condition(try Condition(field: field, op: .equal, value: typed)))
     }
 
-    static func conjunction(_ parts: [Expression]) -> Expression {
+    /// All `parts` must hold; throws past `maxConditions` (the tree is as deep as the parts are many).
+    static func conjunction(_ parts: [Expression]) throws(TraceQLError) -> Expression {
+        guard parts.count <= maxConditions else { throw tooManyConditions() }
         guard var result = parts.first else { return .all }
         for part in parts.dropFirst() { result = .and(result, part) }
         return result
