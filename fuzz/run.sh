@@ -41,7 +41,8 @@ for target in "${targets[@]}"; do
   [ -d "fuzz/regressions/$target" ] && dirs+=("fuzz/regressions/$target")
   [ -n "$(ls -A "$seeds/$target" 2>/dev/null)" ] && dirs+=("$seeds/$target")
   case $target in
-    promql|trace-id|traceql) max_len=4096 ;;
+    promql|trace-id) max_len=4096 ;;
+    traceql) max_len=8192 ;;
     test-script) max_len=16384 ;;
     *) max_len=65536 ;;
   esac
