@@ -9,11 +9,12 @@ TEST_DEBS    := prometheus prometheus-node-exporter
 BENCH_DEBS   := prometheus victoria-metrics
 REVISION_H   := Sources/CPivotSupport/revision.h
 
-.PHONY: run build build-debug test deps test-deps bench-deps revision bench bench-peers bench-otlp bench-traces demo conformance crash-test clean help
+.PHONY: run build build-debug test fuzz fuzz-build deps test-deps bench-deps revision bench bench-peers bench-otlp bench-traces demo conformance crash-test clean help
 
 help:
 	@echo "make run    install missing packages, build (release), start pivot with storage in $(DATA)"
-	@echo "make test   install missing packages, build (debug) once, run every test"
+	@echo "make test   install missing packages, build (debug) once, run every test, then every fuzz target for FUZZ_SECONDS"
+	@echo "make fuzz   build the libFuzzer harness in .build-fuzz and run every fuzz target for FUZZ_SECONDS (60) each"
 	@echo "make bench  run the peer benchmark (Pivot vs Prometheus vs VictoriaMetrics), then bench-otlp and bench-traces"
 	@echo "make bench-otlp  OTLP metrics ingest over HTTP, HTTP+gzip and gRPC against the release binary"
 	@echo "make bench-traces  span ingest, trace lookups and searches against the release binary"
@@ -73,6 +74,23 @@ demo: test-deps build
 
 test: test-deps build-debug
 	$(SWIFT) test --skip-build --parallel
+	@if [ "$(FUZZ_SECONDS)" != "0" ]; then $(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS); else echo "fuzzing skipped (FUZZ_SECONDS=0)"; fi
+
+# Fuzzing (docs/fuzzing.md): the pivot-fuzz harness built with libFuzzer and AddressSanitizer in its own
+# scratch path (the normal build is untouched), then every target for FUZZ_SECONDS seconds
+# (`make test FUZZ_SECONDS=0` skips it).
+FUZZ_SECONDS ?= 60
+FUZZ_SCRATCH := .build-fuzz
+FUZZER_LIB   ?= $(firstword $(wildcard $(dir $(realpath $(shell command -v $(SWIFT))))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-$(shell uname -m).a))
+
+fuzz-build: deps
+	@test -n "$(FUZZER_LIB)" || { echo "libclang_rt.fuzzer_no_main not found next to $(SWIFT); set FUZZER_LIB"; exit 1; }
+	$(SWIFT) build --scratch-path $(FUZZ_SCRATCH) --product pivot-fuzz -Xswiftc -DPIVOT_FUZZ -Xswiftc -sanitize=address \
+	  -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
+	  -Xlinker $(FUZZER_LIB) -Xlinker -lstdc++
+
+fuzz: fuzz-build
+	bash fuzz/run.sh $(FUZZ_SECONDS)
 
 # The crash harness at full length (make test runs 20 cycles): kill -9 under concurrent remote-write,
 # OTLP metric and OTLP trace writers, then every acknowledged write is checked. Prints "N cycles, 0 lost".

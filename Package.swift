@@ -8,6 +8,8 @@ import PackageDescription
 //   L3  PivotIngest (the one insert path)
 //   L4  PivotHTTP (Hummingbird)
 //   L5  PivotCLI (flags, wiring, lifecycle) and the `pivot` executable
+//   Tools (beside L5, never imported by the product): PivotFuzzTargets (fuzz targets over the L1–L3
+//       decoders and parsers) and the `pivot-fuzz` executable; PivotBench; PivotConformance
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -19,6 +21,7 @@ let package = Package(
     products: [
         .executable(name: "pivot", targets: ["pivot"]),
         .executable(name: "pivot-bench", targets: ["PivotBench"]),
+        .executable(name: "pivot-fuzz", targets: ["PivotFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
@@ -145,6 +148,14 @@ let package = Package(
             dependencies: ["PivotMetricStore", "PivotPromQLTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .executableTarget(name: "pivot", dependencies: ["PivotCLI", "CPivotSupport"], swiftSettings: swiftSettings),
+        // Fuzzing (docs/fuzzing.md): one target per decoder or parser, run by `make fuzz` under libFuzzer.
+        .target(
+            name: "PivotFuzzTargets",
+            dependencies: [
+                "PivotRemoteWrite", "PivotOTLP", "PivotIngest", "PivotModel", "PivotPromQL", "PivotPromQLTesting", "PivotTraceQuery",
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "PivotFuzz", dependencies: ["PivotFuzzTargets"], swiftSettings: swiftSettings),
 
         // Tests: one target per source target, plus end-to-end tests against the built binary.
         .testTarget(name: "PivotRegexTests", dependencies: ["PivotRegex"], swiftSettings: swiftSettings),
@@ -167,6 +178,7 @@ let package = Package(
             dependencies: ["PivotTraceQuery", "PivotModel", "PivotWire", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["JaegerGolden"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotTraceStoreTests", dependencies: ["PivotTraceStore", "PivotStorage", "PivotModel", "PivotSQLite", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotFuzzTargetsTests", dependencies: ["PivotFuzzTargets"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotStorageTests", dependencies: ["PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotIngestTests", dependencies: ["PivotIngest", "PivotOTLP", "PivotModel", "PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(

@@ -169,4 +169,51 @@ func traceExport(_ spans: [OTLPSpan], service: String = "checkout") -> TraceExpo
         #expect(error?.code == .invalidID)
         #expect(error?.message.contains("traceId") == true)
     }
+
+    /// `field` as a length-delimited protobuf field (tag, length, bytes).
+    static func delimited(_ field: UInt8, _ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [field << 3 | 2]
+        var length = bytes.count
+        while length >= 0x80 {
+            out.append(UInt8(length & 0x7f) | 0x80)
+            length >>= 7
+        }
+        return out + [UInt8(length)] + bytes
+    }
+
+    static let malformedStoredFields: [(what: String, span: [UInt8], scope: [UInt8], protobufRefuses: Bool)] = {
+        let ids = delimited(1, [UInt8](repeating: 0xaa, count: 16)) + delimited(2, [0, 0, 0, 0, 0, 0, 0, 1])
+        // KeyValue "l" whose AnyValue holds field 16 as fixed32 with one byte left (found by fuzzing).
+        let truncatedValue = delimited(1, Array("l".utf8)) + delimited(2, [0x85, 0x01, 0x78])
+        let link = ids + delimited(4, truncatedValue)
+        return [
+            ("a link attribute that ends inside a value", ids + delimited(13, link), [], true),
+            ("a trace state that is not UTF-8", ids + delimited(3, [0xff]), [], true),
+            ("an event name with the varint wire type", ids + delimited(11, [0x10, 0x01]), [], false),
+            ("a status message that is not UTF-8", ids + delimited(15, delimited(2, [0xc3])), [], true),
+            ("a flags field with the varint wire type", ids + [0x80, 0x01, 5], [], false),  // tag 16, wire type 0
+            // Found by fuzzing: field 2^29 (key 2^32) was skipped as unknown, but no protobuf library reads it back.
+            ("a field number above 2^29 - 1", ids + [0x80, 0x80, 0x80, 0x80, 0x10, 0], [], true),
+            ("a scope attribute key that is not UTF-8", ids, delimited(3, delimited(1, [0xfe])), true),
+        ]
+    }()
+
+    @Test(arguments: malformedStoredFields.indices)
+    func fieldsKeptOnlyAsBytesMustStillBeValid(index: Int) throws {
+        // A span or scope field the decoder stores without reading (found by fuzzing: a corrupt link
+        // attribute was stored, and every read of the trace then failed) fails the request instead. A
+        // known field with the wrong wire type is refused too, as everywhere in the decoder, although
+        // swift-protobuf would keep it as an unknown field.
+        let c = Self.malformedStoredFields[index]
+        let scopeSpans = (c.scope.isEmpty ? [] : Self.delimited(1, c.scope)) + Self.delimited(2, c.span)
+        let body = Self.delimited(1, Self.delimited(2, scopeSpans))
+        #expect(throws: OTLPDecodeError.self, "\(c.what)") { try OTLPTracesProtobufDecoder().decode(body) }
+        if c.protobufRefuses {
+            #expect(throws: (any Error).self, "swift-protobuf refuses \(c.what) too") { try TraceExport(serializedBytes: body) }
+        }
+        // The same span without the bad field decodes.
+        let ids = Self.delimited(1, [UInt8](repeating: 0xaa, count: 16)) + Self.delimited(2, [0, 0, 0, 0, 0, 0, 0, 1])
+        let good = Self.delimited(1, Self.delimited(2, Self.delimited(2, ids)))
+        #expect(try OTLPTracesProtobufDecoder().decode(good).batch.spans.count == 1)
+    }
 }

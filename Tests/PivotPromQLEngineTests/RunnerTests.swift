@@ -53,4 +53,24 @@ import Testing
         #expect(Array(values.prefix(7)) == [1, 3, 5, nil, nil, -1, -2])
         #expect(values[7] == 1000)
     }
+
+    @Test(arguments: ["m _x-1", "m 1x-2", "m 1+1x-3", "m x5", "m +x5", "m 1x9223372036854775807", "m _x99999999999", "m 1x600000 2x600000"])
+    func repeatCountsThatAreNegativeOrHugeMakeTheLoadInvalid(values: String) {
+        // A negative or unbounded repeat count (found by fuzzing: it trapped or allocated without
+        // bound) makes the load command invalid instead of crashing.
+        let script = PromQLTestScript(parsing: "load 1m\n  \(values)\n")
+        guard case .invalid(let line, let message) = script.commands.first else {
+            Issue.record("load was accepted")
+            return
+        }
+        #expect(line == 1)
+        #expect(message.hasPrefix("invalid value"))
+    }
+
+    @Test func aLineMayExpandToTheLimitExactly() {
+        // `0+1x999999` is 1,000,000 values, the most one series line may have.
+        let script = PromQLTestScript(parsing: "load 1m\n  m 0+1x999999\n")
+        guard case .load(let load) = script.commands.first else { Issue.record("no load"); return }
+        #expect(load.series[0].values.count == 1_000_000)
+    }
 }

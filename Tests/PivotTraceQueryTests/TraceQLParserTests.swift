@@ -68,6 +68,9 @@ import Testing
         (#"{ .flag }"#, .unsupported, "conditions without a comparison"),
         (#"{ !(.a = 1) }"#, .unsupported, "negation"),
         ("", .syntax, "empty query"),
+        // Found by fuzzing: durations past Go's 64-bit nanoseconds used to trap converting to UInt64.
+        ("{ duration > 1111111111156m }", .syntax, "out of range"),
+        ("{ duration > 1e400ms }", .syntax, "out of range"),
         (#".a = 1"#, .syntax, "expected \"{\""),
         (#"{ .a = 1"#, .syntax, "expected \"}\""),
         (#"{ .a = "x }"#, .syntax, "unterminated string"),
@@ -76,8 +79,8 @@ import Testing
         (#"{ .a = }"#, .syntax, "expected a value"),
         (#"{ duration > 3w }"#, .syntax, "invalid duration"),
         // Durations past 64 bits of nanoseconds (up to infinity) are refused, not trapped on.
-        (#"{ duration > 1e400s }"#, .syntax, "invalid duration"),
-        (#"{ duration > 99999999999h }"#, .syntax, "invalid duration"),
+        (#"{ duration > 1e400s }"#, .syntax, "out of range"),
+        (#"{ duration > 99999999999h }"#, .syntax, "out of range"),
         (#"{ status = 200 }"#, .invalidComparison, "status"),
         (#"{ kind = error }"#, .invalidComparison, "kind"),
         (#"{ duration > 100 }"#, .invalidComparison, "duration"),
@@ -101,5 +104,31 @@ import Testing
         // Compared attribute names are reported once each, in order of use.
         let query = try TraceQLQuery.parse(#"{ resource.service.name = "a" && (.http.status_code = 500 || .http.status_code = 503) && name = "x" }"#)
         #expect(query.attributeKeys == ["service.name", "http.status_code"])
+    }
+
+    static let tooComplex: [(what: String, text: String)] = [
+        ("65 nested parentheses", "{ " + String(repeating: "(", count: 65) + ".a = 1" + String(repeating: ")", count: 65) + " }"),
+        ("100,000 nested parentheses", "{ " + String(repeating: "(", count: 100_000) + ".a = 1" + String(repeating: ")", count: 100_000) + " }"),
+        ("1,001 conditions", "{ " + Array(repeating: ".a = 1", count: 1_001).joined(separator: " && ") + " }"),
+        ("200,000 conditions", "{ " + Array(repeating: ".a = 1", count: 200_000).joined(separator: " || ") + " }"),
+    ]
+
+    @Test(arguments: tooComplex.indices)
+    func queriesTooDeepOrTooLongAreRejected(index: Int) {
+        // Found by fuzzing: very deep or very long queries overflowed the stack (parsing, evaluating or
+        // freeing the tree); past the limits they are rejected with .tooComplex.
+        let c = Self.tooComplex[index]
+        #expect {
+            _ = try TraceQLQuery.parse(c.text)
+        } throws: { error in
+            (error as? TraceQLError)?.code == .tooComplex
+        }
+    }
+
+    @Test func queriesAtTheLimitsParse() throws {
+        // 64 levels of parentheses and 1,000 conditions are accepted.
+        _ = try TraceQLQuery.parse("{ " + String(repeating: "(", count: 64) + ".a = 1" + String(repeating: ")", count: 64) + " }")
+        let query = try TraceQLQuery.parse("{ " + Array(repeating: ".a = 1", count: 1_000).joined(separator: " && ") + " }")
+        #expect(query.attributeKeys == ["a"])
     }
 }

@@ -79,4 +79,13 @@ import Testing
             _ = try TraceQLQuery.fromJaegerTags(json)
         } throws: { ($0 as? TraceQLError)?.code == .syntax }
     }
+
+    @Test func tagParametersWithMoreThanTheConditionLimitAreRejected() throws {
+        // Found by fuzzing: 100,000 tags built a tree that overflowed the stack; past 1,000 they are refused.
+        let logfmt = (0..<100_000).map { "k\($0)=v" }.joined(separator: " ")
+        #expect(throws: TraceQLError.self) { try TraceQLQuery.fromTempoTags(logfmt) }
+        let json = "{" + (0..<100_000).map { "\"k\($0)\":\"v\"" }.joined(separator: ",") + "}"
+        #expect(throws: TraceQLError.self) { try TraceQLQuery.fromJaegerTags(json) }
+        _ = try TraceQLQuery.fromTempoTags((0..<1_000).map { "k\($0)=v" }.joined(separator: " "))
+    }
 }

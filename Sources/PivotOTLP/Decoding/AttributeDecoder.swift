@@ -20,6 +20,10 @@ struct AttributeDecoder {
                 try c.require(wire, .lengthDelimited, field: "value")
                 var child = try c.message()
                 attribute.value = try anyValue(&child, depth: depth)
+            case 3:
+                // key_strindex (profiles' string table): not used here, but its wire type is checked.
+                try c.require(wire, .varint, field: "key_strindex")
+                _ = try c.varint()
             default:
                 try c.skip(wire)
             }
@@ -72,6 +76,10 @@ struct AttributeDecoder {
             case 7:
                 try c.require(wire, .lengthDelimited, field: "bytes_value")
                 value = .bytes(Array(try c.bytes()))
+            case 8:
+                // string_value_strindex (profiles' string table): not used here, but its wire type is checked.
+                try c.require(wire, .varint, field: "string_value_strindex")
+                _ = try c.varint()
             default:
                 try c.skip(wire)
             }

@@ -25,6 +25,10 @@ public struct OTLPTracesDecoded: Sendable {
 /// and scope as the bytes that arrived (lossless by construction) and reading only the fields the
 /// trace store indexes: ids, name, kind, times, status code, attributes, `service.name`.
 ///
+/// Fields kept only as bytes (events, links, trace state, scope attributes, …) are checked against the
+/// schema too (`StoredMessageCheck`), so every stored span, resource and scope reads back with any
+/// protobuf library.
+///
 /// A span whose trace id is not 16 bytes (or is all zeros) or whose span id is not 8 bytes (or is all
 /// zeros), or whose parent span id is neither empty nor 8 bytes, cannot be looked up and is rejected
 /// on its own; a body that is not a valid message fails as a whole (`OTLPDecodeError`).
@@ -64,14 +68,16 @@ public struct OTLPTracesProtobufDecoder: Sendable {
                 resource.bytes = Array(bytes)
                 while !child.isAtEnd {
                     let (inner, innerWire) = try child.tag()
-                    if inner == 1 {
+                    switch inner {
+                    case 1:
                         try child.require(innerWire, .lengthDelimited, field: "resource.attributes")
                         var kv = try child.message()
                         let attribute = SpanAttributes.attribute(try decoder.keyValue(&kv, depth: 0))
                         if attribute.key == "service.name", case .string(let name) = attribute.value { resource.serviceName = name }
                         resource.attributes.append(attribute)
-                    } else {
-                        try child.skip(innerWire)
+                    case 2: try stored(decoder).check(&child, innerWire, .varint, field: "resource.dropped_attributes_count")
+                    case 3: try stored(decoder).check(&child, innerWire, .entityRef, field: "resource.entity_refs")
+                    default: try child.skip(innerWire)
                     }
                 }
             case 2:
@@ -117,6 +123,8 @@ public struct OTLPTracesProtobufDecoder: Sendable {
                     case 2:
                         try child.require(innerWire, .lengthDelimited, field: "scope.version")
                         scope.version = try child.string(field: "scope.version")
+                    case 3: try stored(decoder).check(&child, innerWire, .keyValue, field: "scope.attributes")
+                    case 4: try stored(decoder).check(&child, innerWire, .varint, field: "scope.dropped_attributes_count")
                     default:
                         try child.skip(innerWire)
                     }
@@ -188,19 +196,22 @@ public struct OTLPTracesProtobufDecoder: Sendable {
                     if inner == 3 {
                         try status.require(innerWire, .varint, field: "status.code")
                         span.statusCode = Int32(truncatingIfNeeded: try status.varint())
+                    } else if inner == 2 {
+                        try stored(decoder).check(&status, innerWire, .string, field: "status.message")
                     } else {
                         try status.skip(innerWire)
                     }
                 }
+            // trace_state, flags, dropped counts, events and links stay in the bytes; read to validate.
+            case 3: try stored(decoder).check(&c, wire, .string, field: "trace_state")
+            case 10: try stored(decoder).check(&c, wire, .varint, field: "dropped_attributes_count")
+            case 11: try stored(decoder).check(&c, wire, .event, field: "events")
+            case 12: try stored(decoder).check(&c, wire, .varint, field: "dropped_events_count")
+            case 13: try stored(decoder).check(&c, wire, .link, field: "links")
+            case 14: try stored(decoder).check(&c, wire, .varint, field: "dropped_links_count")
+            case 16: try stored(decoder).check(&c, wire, .fixed32, field: "flags")
             default:
-                // trace_state, flags, dropped counts, events and links stay in the bytes; read to validate.
-                if field == 11 || field == 13 {
-                    try c.require(wire, .lengthDelimited, field: field == 11 ? "events" : "links")
-                    var child = try c.message()
-                    try Self.validate(&child)
-                } else {
-                    try c.skip(wire)
-                }
+                try c.skip(wire)
             }
         }
         if span.traceID.count != 16 || span.traceID.allSatisfy({ $0 == 0 }) {
@@ -215,12 +226,9 @@ public struct OTLPTracesProtobufDecoder: Sendable {
         return .success(span)
     }
 
-    /// Walks an event or link so a malformed one fails the request instead of being stored.
-    private static func validate(_ c: inout Cursor) throws(OTLPDecodeError) {
-        while !c.isAtEnd {
-            let (_, wire) = try c.tag()
-            try c.skip(wire)
-        }
+    /// The checker for the fields kept as bytes without being read.
+    private func stored(_ decoder: AttributeDecoder) -> StoredMessageCheck {
+        StoredMessageCheck(attributes: decoder)
     }
 }
 

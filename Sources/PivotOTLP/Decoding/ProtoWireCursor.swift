@@ -30,12 +30,16 @@ public struct ProtoWireCursor {
 
     public var isAtEnd: Bool { position >= end }
 
-    /// Reads a field key. Throws on field number 0, groups and unknown wire types.
+    /// The largest field number protobuf allows (2^29 - 1).
+    public static let maxFieldNumber: UInt64 = (1 << 29) - 1
+
+    /// Reads a field key. Throws on field number 0 or above `maxFieldNumber` (protobuf libraries refuse
+    /// such keys, so bytes holding one could not be read back), groups and unknown wire types.
     @inline(__always)
     public mutating func tag() throws(OTLPDecodeError) -> (field: UInt64, wireType: WireType) {
         let start = position
         let key = try varint()
-        guard let wireType = WireType(rawValue: UInt8(key & 7)), key >> 3 != 0 else {
+        guard let wireType = WireType(rawValue: UInt8(key & 7)), key >> 3 != 0, key >> 3 <= Self.maxFieldNumber else {
             throw OTLPDecodeError(.malformed, "invalid field key \(key)", offset: start)
         }
         return (key >> 3, wireType)

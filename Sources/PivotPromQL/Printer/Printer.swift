@@ -36,7 +36,7 @@ enum Printer {
         case .numberLiteral(let literal):
             out += number(literal)
         case .stringLiteral(let literal):
-            out += GoQuote.quote(bytes: literal.utf8Bytes)
+            out += GoQuote.quoteForQuery(bytes: literal.utf8Bytes)
         case .vectorSelector(let selector):
             writeSelector(selector, to: &out)
         case .matrixSelector(let matrix):
@@ -141,8 +141,8 @@ enum Printer {
 
     /// `name="value"`, with the name quoted when it is not a legacy label name (`"a.b"="c"`).
     static func matcherText(_ matcher: LabelMatcher) -> String {
-        let name = isLegacyLabelName(matcher.name) ? matcher.name : GoQuote.quote(matcher.name)
-        return name + matcher.kind.rawValue + GoQuote.quote(matcher.value)
+        let name = isLegacyLabelName(matcher.name) ? matcher.name : GoQuote.quoteForQuery(matcher.name)
+        return name + matcher.kind.rawValue + GoQuote.quoteForQuery(matcher.value)
     }
 
     static func subquerySuffix(_ subquery: Subquery) -> String {
@@ -187,7 +187,7 @@ enum Printer {
     }
 
     static func labelList(_ labels: [String]) -> String {
-        labels.map { isLegacyLabelName($0) ? $0 : GoQuote.quote($0) }.joined(separator: ", ")
+        labels.map { isLegacyLabelName($0) ? $0 : GoQuote.quoteForQuery($0) }.joined(separator: ", ")
     }
 
     private static func writeAt(_ at: AtModifier?, to out: inout String) {

@@ -6,6 +6,22 @@ public enum GoQuote {
 
     /// `strconv.Quote` of arbitrary bytes (invalid UTF-8 comes out as `\xNN`).
     public static func quote(bytes: [UInt8], quote mark: Unicode.Scalar = "\"") -> String {
+        quote(bytes: bytes, quote: mark, escapingReplacementCharacter: false)
+    }
+
+    /// `strconv.Quote` for text that must parse back as PromQL: like `quote`, but U+FFFD is written as
+    /// `\ufffd`, because the lexer (as Prometheus's) refuses that character written out (it reads it as
+    /// invalid UTF-8), while a query may produce it through an escape (`"\ufffd"`, or `"\xff"` in a label value).
+    public static func quoteForQuery(_ text: String) -> String {
+        quote(bytes: Array(text.utf8), quote: "\"", escapingReplacementCharacter: true)
+    }
+
+    /// `quoteForQuery` of arbitrary bytes.
+    public static func quoteForQuery(bytes: [UInt8]) -> String {
+        quote(bytes: bytes, quote: "\"", escapingReplacementCharacter: true)
+    }
+
+    private static func quote(bytes: [UInt8], quote mark: Unicode.Scalar, escapingReplacementCharacter: Bool) -> String {
         var out = String(mark)
         var index = 0
         while index < bytes.count {
@@ -14,7 +30,11 @@ public enum GoQuote {
                 index += 1
                 continue
             }
-            appendEscaped(scalar, quote: mark, to: &out)
+            if escapingReplacementCharacter && scalar == "\u{FFFD}" {
+                out += "\\ufffd"
+            } else {
+                appendEscaped(scalar, quote: mark, to: &out)
+            }
             index += width
         }
         out.unicodeScalars.append(mark)

@@ -238,9 +238,21 @@ extension PromQLTestScript {
         return Labels(matchers.map { Label(name: $0.name, value: $0.value) })
     }
 
-    /// Expands the value notation (`1+2x3 _ stale _x2 5`).
+    /// The most values one series line may expand to (`0+1x1000000` is the largest accepted). Prometheus's
+    /// own scripts expand to at most about 10,000; the bound keeps a typo from allocating without limit.
+    static let maxExpandedValues = 1_000_000
+
+    /// Expands the value notation (`1+2x3 _ stale _x2 5`). Repeat counts must be non-negative and the
+    /// line must expand to at most `maxExpandedValues` values.
     static func expand(_ text: String) throws(ScriptError) -> [SequenceValue] {
         var out: [SequenceValue] = []
+        /// The count of values `item` adds, checked against the bound.
+        func repeated(_ count: Int, _ item: String) throws(ScriptError) -> Int {
+            guard count >= 0, count <= maxExpandedValues - out.count else {
+                throw ScriptError("invalid value \(item): expands to more than \(maxExpandedValues) values or a negative count")
+            }
+            return count
+        }
         for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
             let item = String(token)
             if item == "_" {
@@ -252,14 +264,17 @@ extension PromQLTestScript {
                 continue
             }
             if item.hasPrefix("_x"), let n = Int(item.dropFirst(2)) {
-                out += Array(repeating: .missing, count: n)
+                out += Array(repeating: .missing, count: try repeated(n, item))
                 continue
             }
-            if let x = item.lastIndex(of: "x"), let n = Int(item[item.index(after: x)...]) {
+            if let x = item.lastIndex(of: "x"), let count = Int(item[item.index(after: x)...]) {
+                // `vxN` is N + 1 values.
+                let n = try repeated(count, item)
+                _ = try repeated(n + 1, item)
                 let head = String(item[..<x])
                 // Find a + or - that is not a leading sign and not an exponent sign.
                 var opIndex: String.Index?
-                var index = head.index(after: head.startIndex)
+                var index = head.isEmpty ? head.endIndex : head.index(after: head.startIndex)
                 while index < head.endIndex {
                     let ch = head[index]
                     let previous = head[head.index(before: index)]

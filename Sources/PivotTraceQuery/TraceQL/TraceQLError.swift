@@ -14,7 +14,7 @@ public struct TraceQLError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidComparison = Code(rawValue: "invalid comparison")
         /// A regular expression RE2 does not accept.
         public static let invalidRegex = Code(rawValue: "invalid regex")
-        /// Nested or chained deeper than the parser accepts (`TraceQLParser.maxDepth`).
+        /// More conditions or deeper parentheses than `TraceQLQuery.maxConditions` / `maxNestingDepth`.
         public static let tooComplex = Code(rawValue: "too complex")
     }
 

@@ -9,17 +9,13 @@
 ///           | "span:name" | "span:status" | "span:kind" | "span:duration"
 /// attr      = quoted-string | attr-char { attr-char | "." }
 /// ```
-///
-/// The expression tree is at most `maxDepth` levels deep (each parenthesis and each operand of an
-/// `&&`/`||` chain is a level), so evaluating, walking and freeing a parsed query cannot exhaust the
-/// stack whatever the input.
 struct TraceQLParser {
     let bytes: [UInt8]
     var position = 0
-    /// The depth of the tree being built; bounded by `maxDepth`.
+    /// Open parentheses around the current position; bounded by `TraceQLQuery.maxNestingDepth`.
     var depth = 0
-    /// Deepest expression tree accepted. Default 256.
-    static let maxDepth = 256
+    /// Conditions read so far; bounded by `TraceQLQuery.maxConditions`.
+    var conditions = 0
 
     init(_ text: String) {
         bytes = Array(text.utf8)
@@ -80,48 +76,36 @@ struct TraceQLParser {
     }
 
     mutating func parseOr() throws(TraceQLError) -> TraceQLQuery.Expression {
-        let savedDepth = depth
-        defer { depth = savedDepth }
         var left = try parseAnd()
         while true {
             skipSpace()
             guard lookingAt("||") else { return left }
-            try deepen()
             position += 2
             left = .or(left, try parseAnd())
         }
     }
 
     mutating func parseAnd() throws(TraceQLError) -> TraceQLQuery.Expression {
-        let savedDepth = depth
-        defer { depth = savedDepth }
         var left = try parsePrimary()
         while true {
             skipSpace()
             guard lookingAt("&&") else { return left }
-            try deepen()
             position += 2
             left = .and(left, try parsePrimary())
-        }
-    }
-
-    /// One more level of the tree; past `maxDepth` the query is refused.
-    mutating func deepen() throws(TraceQLError) {
-        depth += 1
-        if depth > Self.maxDepth {
-            throw TraceQLError(
-                code: .tooComplex,
-                message: "invalid TraceQL query: expression nested too deeply (more than \(Self.maxDepth) levels) at position \(position + 1)")
         }
     }
 
     mutating func parsePrimary() throws(TraceQLError) -> TraceQLQuery.Expression {
         skipSpace()
         if peek() == UInt8(ascii: "(") {
-            let savedDepth = depth
-            defer { depth = savedDepth }
-            try deepen()
+            guard depth < TraceQLQuery.maxNestingDepth else {
+                throw TraceQLError(
+                    code: .tooComplex,
+                    message: "invalid TraceQL query: parentheses nested deeper than \(TraceQLQuery.maxNestingDepth) levels")
+            }
             position += 1
+            depth += 1
+            defer { depth -= 1 }
             let inner = try parseOr()
             skipSpace()
             guard peek() == UInt8(ascii: ")") else {
@@ -134,6 +118,8 @@ struct TraceQLParser {
         if peek() == UInt8(ascii: "!") && !lookingAt("!=") && !lookingAt("!~") {
             throw TraceQLError.unsupported("negation (!)")
         }
+        conditions += 1
+        guard conditions <= TraceQLQuery.maxConditions else { throw TraceQLQuery.tooManyConditions() }
         let field = try parseField()
         skipSpace()
         guard let op = parseOperator() else {
@@ -325,13 +311,13 @@ struct TraceQLParser {
         while let c = peek(), (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(c) || c >= 0x80 { position += 1 }
         let unit = String(decoding: bytes[unitStart..<position], as: UTF8.self)
         if !unit.isEmpty {
-            // Past 64 bits (up to an infinite `1e400s`) the duration is invalid, not a trap converting it.
-            guard let scale = GoDuration.nanoseconds(perUnit: unit), let value = Double(numberText), value >= 0,
-                (value * scale).rounded() < 1.8e19
-            else {
+            guard let scale = GoDuration.nanoseconds(perUnit: unit), let value = Double(numberText), value >= 0 else {
                 throw syntax("invalid duration \"\(numberText)\(unit)\"")
             }
-            return .duration(UInt64((value * scale).rounded()))
+            // Go durations are signed 64-bit nanoseconds (about 292 years); longer ones do not parse.
+            let nanoseconds = (value * scale).rounded()
+            guard nanoseconds < 0x1p63 else { throw syntax("duration \"\(numberText)\(unit)\" out of range") }
+            return .duration(UInt64(nanoseconds))
         }
         if !isFloat, let i = Int64(numberText) { return .int(i) }
         guard let d = Double(numberText) else { throw syntax("invalid number \"\(numberText)\"") }

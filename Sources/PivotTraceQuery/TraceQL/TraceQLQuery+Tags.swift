@@ -4,8 +4,7 @@ extension TraceQLQuery {
     /// is compared with the resource attribute, `name` with the span name, any other key with `.key`.
     /// A value that reads as an integer, float or boolean also matches an attribute of that type
     /// (`.http.status_code = "500" || .http.status_code = 500`); `status.code` (`ok`/`error`/`unset`)
-    /// is the span status. Empty text is `{}`; a key given twice is an error (as in Tempo), and so are
-    /// more than `TraceQLParser.maxDepth` pairs.
+    /// is the span status. Empty text is `{}`; a key given twice is an error (as in Tempo).
     ///
     /// Tempo's own (legacy) tag search matches string values as substrings; this is exact equality.
     public static func fromTempoTags(_ text: String) throws(TraceQLError) -> TraceQLQuery {
@@ -75,13 +74,9 @@ extension TraceQLQuery {
         return .or(text, .condition(try Condition(field: field, op: .equal, value: typed)))
     }
 
-    /// All of `parts`; more than `TraceQLParser.maxDepth` of them is refused, as a TraceQL query that
-    /// deep would be.
+    /// All `parts` must hold; throws past `maxConditions` (the tree is as deep as the parts are many).
     static func conjunction(_ parts: [Expression]) throws(TraceQLError) -> Expression {
-        guard parts.count <= TraceQLParser.maxDepth else {
-            throw TraceQLError(
-                code: .tooComplex, message: "invalid tags: \(parts.count) tags, more than the \(TraceQLParser.maxDepth) accepted")
-        }
+        guard parts.count <= maxConditions else { throw tooManyConditions() }
         guard var result = parts.first else { return .all }
         for part in parts.dropFirst() { result = .and(result, part) }
         return result

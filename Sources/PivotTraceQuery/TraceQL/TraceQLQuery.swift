@@ -94,6 +94,16 @@ public struct TraceQLQuery: Sendable, Hashable {
 
     public var expression: Expression
 
+    /// The most conditions one query (or one `tags` parameter) may have: 1,000. Conditions combine into
+    /// a tree as deep as their count, and evaluating or freeing a deeper one could exhaust the stack.
+    public static let maxConditions = 1_000
+    /// The deepest nesting of parentheses in a query: 64.
+    public static let maxNestingDepth = 64
+
+    static func tooManyConditions() -> TraceQLError {
+        TraceQLError(code: .tooComplex, message: "invalid TraceQL query: more than \(maxConditions) conditions")
+    }
+
     public init(expression: Expression) {
         self.expression = expression
     }
