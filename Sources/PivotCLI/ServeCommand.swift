@@ -26,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
         "otlp.translation-strategy", "otlp.promote-resource-attributes", "otlp.scope-labels",
         "otlp.delta-conversion", "otlp.max-body-bytes",
         "query.timeout", "query.max-samples", "query.max-concurrency", "query.lookback-delta",
-        "log.level", "log.format",
+        "log.level", "log.format", "web.config.file", "web.auth-cache-size",
     ]
 
     @Option(name: .customLong("web.listen-address"),
@@ -114,6 +114,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("query.lookback-delta"), help: "How far back a selector looks for a series' latest sample.")
     var queryLookbackDelta = "5m"
 
+    @Option(name: .customLong("web.config.file"),
+            help: "YAML file with TLS (tls_server_config) and credentials (basic_auth_users, bearer_tokens, authorization) for every listener, as Prometheus's web config; see docs/security.md. Empty: plain HTTP, no authentication.")
+    var webConfigFile = ""
+
+    @Option(name: .customLong("web.auth-cache-size"),
+            help: "Most successful bcrypt password verifications remembered, so that repeated requests skip bcrypt (0 disables the cache).")
+    var webAuthCacheSize = 1000
+
     @Option(name: .customLong("log.level"), help: "Only log messages of this level or above: debug, info, warn, error.")
     var logLevel = "info"
 
@@ -167,6 +175,10 @@ struct ServeCommand: AsyncParsableCommand {
             deltaConversion: otlpDeltaConversion ? .toCumulative : .reject,
             lookbackDeltaMilliseconds: configuration.queryLimits.lookbackDeltaMilliseconds)
         configuration.otlpMaxBodyBytes = try Self.positive("otlp.max-body-bytes", otlpMaxBodyBytes)
+        guard webAuthCacheSize >= 0 else {
+            throw ConfigurationError(flag: "web.auth-cache-size", value: String(webAuthCacheSize), message: "must not be negative")
+        }
+        configuration.web = try ServeConfiguration.webConfig("web.config.file", webConfigFile, cacheCapacity: webAuthCacheSize)
         try ServeConfiguration.prepareStorageDirectory(storagePath)
         return configuration
     }

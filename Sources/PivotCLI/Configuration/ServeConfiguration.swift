@@ -33,6 +33,8 @@ public struct ServeConfiguration: Sendable {
     public var otlpTranslation = OTLPTranslationOptions()
     /// Largest OTLP body or gRPC message, in bytes. Default 32 MiB.
     public var otlpMaxBodyBytes = 32 << 20
+    /// TLS and authentication for every listener (`--web.config.file`). Default: neither.
+    public var web = WebConfig()
 
     public init(
         webListenAddress: ListenAddress = ListenAddress(host: "0.0.0.0", port: 9090),
@@ -100,6 +102,19 @@ extension ServeConfiguration {
             } catch {
                 throw ConfigurationError(flag: flag, value: text, message: "must be always, never or a duration such as 1s")
             }
+        }
+    }
+
+    /// Loads and checks `--web.config.file` (empty: no TLS, no authentication), including that the
+    /// TLS certificate and key load and fit together.
+    static func webConfig(_ flag: String, _ path: String, cacheCapacity: Int) throws(ConfigurationError) -> WebConfig {
+        guard !path.isEmpty else { return WebConfig() }
+        do throws(WebConfig.ParseError) {
+            let config = try WebConfig.load(path: path, cacheCapacity: cacheCapacity)
+            _ = try config.tls?.httpConfiguration()
+            return config
+        } catch {
+            throw ConfigurationError(flag: flag, value: path, message: error.message)
         }
     }
 
