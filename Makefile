@@ -3,9 +3,9 @@
 SWIFT        ?= swift
 DATA         ?= ./data
 # Debian packages the build needs (system libraries linked by Package.swift).
-BUILD_DEBS   := pkg-config libsnappy-dev libsqlite3-dev libprotobuf-c-dev zlib1g-dev
+BUILD_DEBS   := pkg-config libsnappy-dev libsqlite3-dev libprotobuf-c-dev zlib1g-dev libcrypt-dev
 # Debian packages the tests and benchmarks drive as real peers.
-TEST_DEBS    := prometheus prometheus-node-exporter
+TEST_DEBS    := prometheus prometheus-node-exporter openssl curl
 BENCH_DEBS   := prometheus victoria-metrics
 REVISION_H   := Sources/CPivotSupport/revision.h
 

@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layers (targets import only downward; see ../shared/DESIGN.md "Module layout"):
-//   L0  PivotRegex, PivotModel, PivotWire (generated protobuf), PivotSQLite, CSnappy, CSQLite
+//   L0  PivotRegex, PivotModel, PivotWire (generated protobuf), PivotSQLite, CSnappy, CSQLite,
+//       PivotAuth (credentials check shared by the HTTP middleware and the gRPC interceptor), CCrypt
 //   L1  PivotRemoteWrite (decoding), PivotStorage (interfaces + in-memory store)
 //   L2  PivotMetricStore
 //   L3  PivotIngest (the one insert path)
@@ -35,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
     ],
     targets: [
         // L0
@@ -48,6 +51,9 @@ let package = Package(
         .target(name: "PivotWire", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: swiftSettings),
         .target(name: "CPivotProtobufC", publicHeadersPath: "Generated", linkerSettings: [.linkedLibrary("protobuf-c")]),
         .target(name: "PivotSQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
+        // bcrypt through the system libcrypt (libxcrypt): crypt_r.
+        .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
+        .target(name: "PivotAuth", dependencies: ["CCrypt"], swiftSettings: swiftSettings),
 
         // L1
         .target(name: "PivotStorage", dependencies: ["PivotModel"], swiftSettings: swiftSettings),
@@ -97,7 +103,7 @@ let package = Package(
             name: "PivotHTTP",
             dependencies: [
                 "PivotIngest", "PivotRemoteWrite", "PivotStorage", "PivotPromQL", "PivotPromQLEngine", "PivotOTLP", "PivotWire",
-                "PivotTraceQuery",
+                "PivotTraceQuery", "PivotAuth",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -109,7 +115,7 @@ let package = Package(
         .target(
             name: "PivotGRPC",
             dependencies: [
-                "PivotWire", "PivotOTLP", "PivotIngest", "PivotStorage",
+                "PivotWire", "PivotOTLP", "PivotIngest", "PivotStorage", "PivotAuth",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -122,11 +128,14 @@ let package = Package(
             name: "PivotCLI",
             dependencies: [
                 "PivotHTTP", "PivotIngest", "PivotPromQL", "PivotMetricStore", "PivotRemoteWrite", "PivotGRPC", "PivotOTLP",
-                "PivotTraceStore", "CPivotSupport",
+                "PivotTraceStore", "CPivotSupport", "PivotAuth",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -180,19 +189,20 @@ let package = Package(
         .testTarget(name: "PivotTraceStoreTests", dependencies: ["PivotTraceStore", "PivotStorage", "PivotModel", "PivotSQLite", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "PivotFuzzTargetsTests", dependencies: ["PivotFuzzTargets"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotStorageTests", dependencies: ["PivotStorage"], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotAuthTests", dependencies: ["PivotAuth"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotIngestTests", dependencies: ["PivotIngest", "PivotOTLP", "PivotModel", "PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PivotGRPCTests",
             dependencies: [
-                "PivotGRPC", "PivotIngest", "PivotOTLP", "PivotModel", "PivotStorage", "PivotWire",
+                "PivotGRPC", "PivotIngest", "PivotOTLP", "PivotModel", "PivotStorage", "PivotWire", "PivotAuth",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "PivotHTTPTests", dependencies: ["PivotHTTP", "PivotRemoteWrite", "PivotStorage", "PivotIngest", "PivotOTLP", "PivotWire", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: swiftSettings),
+        .testTarget(name: "PivotHTTPTests", dependencies: ["PivotHTTP", "PivotAuth", "PivotRemoteWrite", "PivotStorage", "PivotIngest", "PivotOTLP", "PivotWire", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: swiftSettings),
         .testTarget(
             name: "PivotCLITests",
             dependencies: [
-                "PivotCLI",
+                "PivotCLI", "PivotAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

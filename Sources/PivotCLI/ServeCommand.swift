@@ -28,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
         "otlp.delta-conversion", "otlp.max-body-bytes", "ingest.max-inflight-bytes", "storage.max-memory",
         "query.timeout", "query.max-samples", "query.max-concurrency", "query.lookback-delta",
         "traces.max-search-limit", "traces.search-timeout",
-        "log.level", "log.format",
+        "log.level", "log.format", "web.config.file", "web.auth-cache-size",
     ]
 
     @Option(name: .customLong("web.listen-address"),
@@ -136,6 +136,14 @@ struct ServeCommand: AsyncParsableCommand {
             help: "Longest a Tempo or Jaeger search inspects traces; past it the search answers with what it found.")
     var tracesSearchTimeout = "30s"
 
+    @Option(name: .customLong("web.config.file"),
+            help: "YAML file with TLS (tls_server_config) and credentials (basic_auth_users, bearer_tokens, authorization) for every listener, as Prometheus's web config; see docs/security.md. Empty: plain HTTP, no authentication.")
+    var webConfigFile = ""
+
+    @Option(name: .customLong("web.auth-cache-size"),
+            help: "Most successful bcrypt password verifications remembered, so that repeated requests skip bcrypt (0 disables the cache).")
+    var webAuthCacheSize = 1000
+
     @Option(name: .customLong("log.level"), help: "Only log messages of this level or above: debug, info, warn, error.")
     var logLevel = "info"
 
@@ -197,6 +205,10 @@ struct ServeCommand: AsyncParsableCommand {
         let maxMemory = try ServeConfiguration.memorySize(
             "storage.max-memory", storageMaxMemory, available: MemoryGuard.availableBytes())
         configuration.ingestAdmission.maxMemoryBytes = maxMemory > 0 ? maxMemory : nil
+        guard webAuthCacheSize >= 0 else {
+            throw ConfigurationError(flag: "web.auth-cache-size", value: String(webAuthCacheSize), message: "must not be negative")
+        }
+        configuration.web = try ServeConfiguration.webConfig("web.config.file", webConfigFile, cacheCapacity: webAuthCacheSize)
         try ServeConfiguration.prepareStorageDirectory(storagePath)
         return configuration
     }

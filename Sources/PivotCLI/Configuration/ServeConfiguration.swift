@@ -40,6 +40,8 @@ public struct ServeConfiguration: Sendable {
     public var otlpMaxBodyBytes = 32 << 20
     /// Load shedding on every ingest path (`--ingest.max-inflight-bytes`, `--storage.max-memory`).
     public var ingestAdmission = IngestAdmissionLimits.default
+    /// TLS and authentication for every listener (`--web.config.file`). Default: neither.
+    public var web = WebConfig()
 
     public init(
         webListenAddress: ListenAddress = ListenAddress(host: "0.0.0.0", port: 9090),
@@ -107,6 +109,19 @@ extension ServeConfiguration {
             } catch {
                 throw ConfigurationError(flag: flag, value: text, message: "must be always, never or a duration such as 1s")
             }
+        }
+    }
+
+    /// Loads and checks `--web.config.file` (empty: no TLS, no authentication), including that the
+    /// TLS certificate and key load and fit together.
+    static func webConfig(_ flag: String, _ path: String, cacheCapacity: Int) throws(ConfigurationError) -> WebConfig {
+        guard !path.isEmpty else { return WebConfig() }
+        do throws(WebConfig.ParseError) {
+            let config = try WebConfig.load(path: path, cacheCapacity: cacheCapacity)
+            _ = try config.tls?.httpConfiguration()
+            return config
+        } catch {
+            throw ConfigurationError(flag: flag, value: path, message: error.message)
         }
     }
 

@@ -1,23 +1,28 @@
 import Hummingbird
+import HummingbirdTLS
 import Logging
+import NIOSSL
 import ServiceLifecycle
 
-/// Runs one HTTP listener and turns a failure to bind into a `StartupError` that names its flag.
+/// Runs one HTTP listener (over TLS when `tls` is given) and turns a failure to bind into a
+/// `StartupError` that names its flag.
 struct ListenerService: Service {
     let flag: String
     let address: ListenAddress
     let application: Application<RouterResponder<BasicRequestContext>>
 
-    init(flag: String, address: ListenAddress, router: Router<BasicRequestContext>, logger: Logger) {
+    init(flag: String, address: ListenAddress, router: Router<BasicRequestContext>, tls: TLSConfiguration? = nil, logger: Logger) throws {
         self.flag = flag
         self.address = address
+        let scheme = tls == nil ? "http" : "https"
         application = Application(
             router: router,
+            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: ApplicationConfiguration(
                 address: .hostname(address.host, port: address.port), serverName: nil, reuseAddress: true),
             onServerRunning: { channel in
                 logger.info("listening", metadata: [
-                    "flag": "\(flag)", "address": "\(channel.localAddress?.description ?? "\(address)")",
+                    "flag": "\(flag)", "address": "\(channel.localAddress?.description ?? "\(address)")", "scheme": "\(scheme)",
                 ])
             },
             logger: logger)

@@ -38,8 +38,18 @@ struct PivotServer {
 
         let backend = BackendSlot()
         let admission = IngestAdmission(limits: configuration.ingestAdmission)
+        let tls = try configuration.web.tls.map { tls throws(StartupError) in
+            do throws(WebConfig.ParseError) {
+                return try tls.httpConfiguration()
+            } catch {
+                throw StartupError("--web.config.file: \(error)")
+            }
+        }
         let webRouter = Router()
         webRouter.add(middleware: RequestMetricsMiddleware())
+        if let authenticator = configuration.web.authenticator {
+            webRouter.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+        }
         operations.register(on: webRouter)
         RemoteWriteRoutes(backend: backend, limits: configuration.remoteWriteLimits, admission: admission).register(on: webRouter)
         SeriesRoutes(backend: backend, parseSelector: { text in try parseMetricSelector(text) }).register(on: webRouter)
@@ -61,22 +71,25 @@ struct PivotServer {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: StorageService(
                 configuration: configuration, readiness: readiness, backend: backend, admission: admission, logger: logger)),
-            .init(service: ListenerService(
-                flag: "web.listen-address", address: configuration.webListenAddress, router: webRouter, logger: logger)),
+            .init(service: try ListenerService(
+                flag: "web.listen-address", address: configuration.webListenAddress, router: webRouter, tls: tls, logger: logger)),
         ]
         if let otlpAddress = configuration.otlpHTTPListenAddress {
             let otlpRouter = Router()
             otlpRouter.add(middleware: RequestMetricsMiddleware())
+            if let authenticator = configuration.web.authenticator {
+                otlpRouter.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+            }
             operations.register(on: otlpRouter)
             otlpRoutes.register(on: otlpRouter)
-            services.append(.init(service: ListenerService(
-                flag: "otlp.http-listen-address", address: otlpAddress, router: otlpRouter, logger: logger)))
+            services.append(.init(service: try ListenerService(
+                flag: "otlp.http-listen-address", address: otlpAddress, router: otlpRouter, tls: tls, logger: logger)))
         }
 
         if let grpcAddress = configuration.otlpGRPCListenAddress {
             services.append(.init(service: GRPCListenerService(
                 address: grpcAddress, maxMessageBytes: configuration.otlpMaxBodyBytes, metrics: otlpMetrics,
-                traces: otlpTraces, admission: admission, logger: logger)))
+                traces: otlpTraces, admission: admission, webConfig: configuration.web, logger: logger)))
         }
 
         var groupConfiguration = ServiceGroupConfiguration(
@@ -85,6 +98,7 @@ struct PivotServer {
         logger.info("starting pivot", metadata: [
             "version": "\(buildInfo.version)", "revision": "\(buildInfo.revision)",
             "storage.path": "\(configuration.storagePath)",
+            "tls": "\(configuration.web.tls != nil)", "authentication": "\(configuration.web.authenticator != nil)",
         ])
         try await ServiceGroup(configuration: groupConfiguration).run()
         logger.info("pivot stopped")

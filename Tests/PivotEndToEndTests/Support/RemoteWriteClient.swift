@@ -10,6 +10,8 @@ import FoundationNetworking
 struct RemoteWriteClient: Sendable {
     var url: String
     var version: RemoteWriteVersion = .v1
+    /// Extra request headers, such as `Authorization`.
+    var headers: [String: String] = [:]
 
     /// Posts a batch; returns the status code and the body text.
     func send(_ batch: WriteBatch, timeout: TimeInterval = 10) async throws -> (status: Int, body: String, headers: [String: String]) {
@@ -19,6 +21,7 @@ struct RemoteWriteClient: Sendable {
         request.setValue(version.contentType, forHTTPHeaderField: "Content-Type")
         request.setValue("snappy", forHTTPHeaderField: "Content-Encoding")
         request.setValue(version.headerValue, forHTTPHeaderField: "X-Prometheus-Remote-Write-Version")
+        for (name, value) in self.headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as! HTTPURLResponse
         var headers: [String: String] = [:]

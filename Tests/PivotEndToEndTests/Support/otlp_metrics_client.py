@@ -6,6 +6,10 @@ Usage:
   otlp_metrics_client.py --transport http-proto --endpoint http://127.0.0.1:4318 --service-name NAME
   otlp_metrics_client.py --transport http-json  --endpoint http://127.0.0.1:4318/v1/metrics --service-name NAME
 
+Options for a secured Pivot (grpc and http-proto): --header NAME=VALUE (repeatable; for example
+authorization=Basic ...) and --ca-file PEM (TLS, trusting that certificate; for gRPC the endpoint's
+host must match the certificate).
+
 For HTTP an endpoint without a path gets /v1/metrics appended. Inside one sampled span it records
 one observation of the histogram `pivot.e2e.latency` (unit "s", value --value, explicit bounds
 0.005 ... 10) and adds --count to the monotonic counter `pivot.e2e.requests` (unit "{request}"),
@@ -44,6 +48,8 @@ def parse_args(argv):
     p.add_argument("--value", type=float, default=0.042, help="histogram observation in seconds (default 0.042)")
     p.add_argument("--count", type=int, default=3, help="counter increment (default 3)")
     p.add_argument("--timeout", type=float, default=10.0, help="export timeout in seconds (default 10)")
+    p.add_argument("--header", action="append", default=[], help="NAME=VALUE sent with every export (repeatable)")
+    p.add_argument("--ca-file", help="PEM certificate to trust: export over TLS")
     return p.parse_args(argv)
 
 
@@ -57,18 +63,24 @@ def http_url(endpoint):
 
 def make_exporter(args):
     gzip = args.compression == "gzip"
+    headers = dict(h.split("=", 1) for h in args.header) or None
     if args.transport == "grpc":
         import grpc
         from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
 
         endpoint = args.endpoint.split("://", 1)[-1]
-        return OTLPMetricExporter(endpoint=endpoint, insecure=True, timeout=args.timeout,
+        security = {"insecure": True}
+        if args.ca_file:
+            with open(args.ca_file, "rb") as f:
+                security = {"insecure": False, "credentials": grpc.ssl_channel_credentials(root_certificates=f.read())}
+        return OTLPMetricExporter(endpoint=endpoint, timeout=args.timeout, headers=headers, **security,
                                   compression=grpc.Compression.Gzip if gzip else grpc.Compression.NoCompression)
     if args.transport == "http-proto":
         from opentelemetry.exporter.otlp.proto.http import Compression
         from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
 
-        return OTLPMetricExporter(endpoint=http_url(args.endpoint), timeout=args.timeout,
+        return OTLPMetricExporter(endpoint=http_url(args.endpoint), timeout=args.timeout, headers=headers,
+                                  certificate_file=args.ca_file,
                                   compression=Compression.Gzip if gzip else Compression.NoCompression)
     from opentelemetry.exporter.otlp.common.http import Compression
     from opentelemetry.exporter.otlp.json.http.metric_exporter import OTLPMetricExporter
