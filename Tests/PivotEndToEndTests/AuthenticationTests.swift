@@ -3,12 +3,13 @@ import Foundation
 import FoundationNetworking
 #endif
 import PivotModel
+import PivotRemoteWrite
 import Testing
 
 /// `--web.config.file` against the real binary over real connections: Basic and Bearer credentials
 /// on HTTP, role separation, TLS on every listener (certificates made by `openssl` here), and the
 /// OTLP/gRPC listener driven by the OpenTelemetry Python SDK.
-@Suite(.serialized, .disabled("hangs in its first test on this machine (cause not yet found: the test process waits after pivot is ready); run by hand while fixing")) struct AuthenticationTests {
+@Suite(.serialized) struct AuthenticationTests {
     static var clientScript: String { OTLPMetricsTests.clientScript }
 
     static let rolesConfig = """
@@ -35,6 +36,16 @@ import Testing
             labels: Labels(["__name__": name, "job": "auth"]),
             sample: Sample(timestamp: Int64(Date().timeIntervalSince1970 * 1000), value: value))
         return batch
+    }
+
+    /// Posts `batch` as remote-write 1.0 with curl (plus `extra` options); returns the status.
+    static func curlRemoteWrite(_ base: String, _ batch: WriteBatch, _ extra: [String] = []) throws -> Int {
+        let file = PivotProcess.temporaryDirectory("pivot-rw-body") + "/body"
+        try Data(RemoteWriteEncoder().encodeCompressed(batch, version: .v1)).write(to: URL(fileURLWithPath: file))
+        return try CurlResponse.run(base + "/api/v1/write", [
+            "-X", "POST", "--data-binary", "@" + file, "-H", "Content-Type: application/x-protobuf",
+            "-H", "Content-Encoding: snappy",
+        ] + extra).status
     }
 
     /// Runs the SDK metrics client; returns its exit status and what it printed.
@@ -71,9 +82,9 @@ import Testing
         #expect(try CurlResponse.run(pivot.baseURL + "/metrics").status == 401)
         #expect(try CurlResponse.run(pivot.baseURL + "/-/healthy").status == 200)
 
-        let writer = RemoteWriteClient(url: pivot.baseURL + "/api/v1/write")
-        #expect(try await writer.send(Self.batch("auth_basic", value: 7)).status == 401)
-        var authorized = writer
+        // Sent by curl: FoundationNetworking's URLSession does not return a 401 that carries a challenge.
+        #expect(try Self.curlRemoteWrite(pivot.baseURL, Self.batch("auth_basic", value: 7)) == 401)
+        var authorized = RemoteWriteClient(url: pivot.baseURL + "/api/v1/write")
         authorized.headers = ["Authorization": WebConfigFixture.alice]
         #expect(try await authorized.send(Self.batch("auth_basic", value: 7)).status == 204)
         #expect(try Self.queryValue(pivot.baseURL, "auth_basic", ["-u", "alice:correct horse"]) == "7")

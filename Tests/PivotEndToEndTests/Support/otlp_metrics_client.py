@@ -31,6 +31,7 @@ opentelemetry-exporter-otlp-proto-http (http-proto), opentelemetry-exporter-otlp
 """
 
 import argparse
+import os
 import json
 import sys
 import urllib.parse
@@ -79,6 +80,10 @@ def make_exporter(args):
         from opentelemetry.exporter.otlp.proto.http import Compression
         from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
 
+        if args.ca_file:
+            # The exporter sets the CA file on its requests session, but requests lets REQUESTS_CA_BUNDLE
+            # (set on some machines) win over a session's verify: point it at the same file.
+            os.environ["REQUESTS_CA_BUNDLE"] = args.ca_file
         return OTLPMetricExporter(endpoint=http_url(args.endpoint), timeout=args.timeout, headers=headers,
                                   certificate_file=args.ca_file,
                                   compression=Compression.Gzip if gzip else Compression.NoCompression)
