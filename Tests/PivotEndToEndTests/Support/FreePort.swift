@@ -1,11 +1,24 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Asks the kernel for a free loopback TCP port.
+/// Ports this test process has handed out: the kernel may offer a just-closed port again before the
+/// server it was meant for binds it, so two listeners could get the same one.
+private let handedOut = Mutex<Set<Int>>([])
+
+/// Asks the kernel for a free loopback TCP port that this process has not handed out before.
 func freePort() -> Int {
+    while true {
+        let port = kernelFreePort()
+        let fresh = handedOut.withLock { $0.insert(port).inserted }
+        if fresh { return port }
+    }
+}
+
+private func kernelFreePort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
