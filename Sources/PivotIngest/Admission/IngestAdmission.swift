@@ -74,13 +74,6 @@ public final class IngestAdmission: Sendable {
         return Ticket(admission: self, bytes: bytes)
     }
 
-    /// Runs `body` with `bytes` reserved, releasing them after it.
-    public func withAdmission<T: Sendable>(bytes: Int, _ body: (Ticket) async throws -> T) async throws -> T {
-        let ticket = try admit(bytes: bytes)
-        defer { ticket.release() }
-        return try await body(ticket)
-    }
-
     fileprivate func add(_ bytes: Int) {
         let now = inFlight.add(bytes, ordering: .relaxed).newValue
         inFlightGauge.record(now)
