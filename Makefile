@@ -9,7 +9,7 @@ TEST_DEBS    := prometheus prometheus-node-exporter openssl curl
 BENCH_DEBS   := prometheus victoria-metrics
 REVISION_H   := Sources/CPivotSupport/revision.h
 
-.PHONY: run build build-debug test fuzz fuzz-build deps test-deps bench-deps revision bench bench-peers bench-otlp bench-traces demo conformance crash-test clean help
+.PHONY: run build build-debug test fuzz fuzz-fixed fuzz-build deps test-deps bench-deps revision bench bench-peers bench-otlp bench-traces demo conformance crash-test clean help
 
 help:
 	@echo "make run    install missing packages, build (release), start pivot with storage in $(DATA)"
@@ -74,12 +74,14 @@ demo: test-deps build
 
 test: test-deps build-debug
 	$(SWIFT) test --skip-build --parallel
-	@if [ "$(FUZZ_SECONDS)" != "0" ]; then $(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS); else echo "fuzzing skipped (FUZZ_SECONDS=0)"; fi
+	@if [ "$(FUZZ)" != "0" ]; then $(MAKE) fuzz-fixed; else echo "fuzzing skipped (FUZZ=0)"; fi
 
 # Fuzzing (docs/fuzzing.md): the pivot-fuzz harness built with libFuzzer and AddressSanitizer in its own
-# scratch path (the normal build is untouched), then every target for FUZZ_SECONDS seconds
-# (`make test FUZZ_SECONDS=0` skips it).
+# scratch path (the normal build is untouched). `make fuzz` explores: every target for FUZZ_SECONDS
+# seconds from a random seed. `make fuzz-fixed` (what `make test` runs; `make test FUZZ=0` skips it)
+# runs the same inputs every time: seed 1, a set number per target, so its verdict is reproducible.
 FUZZ_SECONDS ?= 60
+FUZZ ?= fixed
 FUZZ_SCRATCH := .build-fuzz
 FUZZER_LIB   ?= $(firstword $(wildcard $(dir $(realpath $(shell command -v $(SWIFT))))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-$(shell uname -m).a))
 
@@ -91,6 +93,9 @@ fuzz-build: deps
 
 fuzz: fuzz-build
 	bash fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-fixed: fuzz-build
+	bash fuzz/run.sh --fixed
 
 # The crash harness at full length (make test runs 20 cycles): kill -9 under concurrent remote-write,
 # OTLP metric and OTLP trace writers, then every acknowledged write is checked. Prints "N cycles, 0 lost".

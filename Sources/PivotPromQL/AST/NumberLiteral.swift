@@ -12,6 +12,16 @@ public struct NumberLiteral: Hashable, Sendable {
         self.position = position
     }
 
+    /// Whole milliseconds the way Prometheus computes them. A duration literal is a whole number of
+    /// milliseconds (the units stop at `ms`), so it is rounded to the nearest one: near the ±2^63 ns
+    /// limit seconds in a Double are a few microseconds off, and truncating would lose a millisecond
+    /// Prometheus (holding the literal as an exact `time.Duration`) keeps. A number is rounded to
+    /// nanoseconds, then truncated to milliseconds, as `time.Duration(f * 1e9)` then `/ 1e6` does.
+    public var milliseconds: Int64 {
+        if isDuration { return goInt64((value * 1000).rounded()) }
+        return goInt64((value * 1e9).rounded()) / 1_000_000
+    }
+
     /// Equal when the values are the same number (any two NaNs count as the same), the duration flag and
     /// the positions match.
     public static func == (lhs: NumberLiteral, rhs: NumberLiteral) -> Bool {

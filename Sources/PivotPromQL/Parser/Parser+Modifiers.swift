@@ -68,12 +68,7 @@ extension Parser {
         guard !(literal.value <= 0) else {
             throw error(.invalid, "duration must be greater than 0", at: literal.position)
         }
-        return .milliseconds(Parser.milliseconds(fromSeconds: literal.value))
-    }
-
-    /// Seconds to whole milliseconds the way Prometheus does: round to nanoseconds, then truncate.
-    static func milliseconds(fromSeconds seconds: Double) -> Int64 {
-        goInt64((seconds * 1e9).rounded()) / 1_000_000
+        return .milliseconds(literal.milliseconds)
     }
 
     // MARK: - offset
@@ -83,7 +78,7 @@ extension Parser {
         let duration = try parseOffsetDuration()
         var value: DurationValue?
         if case .number(let literal) = duration {
-            let milliseconds = Parser.milliseconds(fromSeconds: literal.value)
+            let milliseconds = literal.milliseconds
             value = milliseconds == 0 ? nil : .milliseconds(milliseconds)
         } else {
             value = .expression(duration)

@@ -116,8 +116,9 @@ enum Printer {
     /// A number as `strconv.FormatFloat(v, 'f', -1, 64)`, or a duration literal as a duration.
     static func number(_ literal: NumberLiteral) -> String {
         guard literal.isDuration else { return GoFloatFormat.fixed(literal.value) }
-        let format = { (seconds: Double) in PromDuration.format(milliseconds: goInt64(seconds * 1e9) / 1_000_000) }
-        return literal.value < 0 ? "-" + format(-literal.value) : format(literal.value)
+        let milliseconds = literal.milliseconds
+        return milliseconds < 0 ? "-" + PromDuration.format(milliseconds: -milliseconds)
+            : PromDuration.format(milliseconds: milliseconds)
     }
 
     static func writeSelector(_ selector: VectorSelector, to out: inout String) {
