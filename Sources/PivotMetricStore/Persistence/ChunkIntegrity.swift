@@ -19,12 +19,12 @@ enum ChunkIntegrity {
 
     /// The chunk in `data`, or nil — logged and counted — when it fails `crc` (nil: no checksum stored)
     /// or does not decode.
-    static func verifiedChunk(_ data: [UInt8], crc: Int64?, series: Int64, minTime: Int64) -> XORChunk? {
+    static func verifiedChunk(_ data: [UInt8], crc: Int64?, series: Int64, minTime: Int64) -> PersistedChunk? {
         if let crc, crc != checksum(data) {
             report(series: series, minTime: minTime, reason: "checksum mismatch")
             return nil
         }
-        guard let chunk = try? XORChunk(bytes: data) else {
+        guard let chunk = try? PersistedChunk(bytes: data) else {
             report(series: series, minTime: minTime, reason: "cannot decode")
             return nil
         }

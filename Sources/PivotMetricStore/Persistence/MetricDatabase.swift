@@ -183,17 +183,21 @@ final class MetricDatabase: @unchecked Sendable {
 
     private func writeChunk(_ write: ChunkWrite) throws(SQLiteError) {
         let chunk = write.chunk
+        // The open chunk stays XOR (it is rewritten as it grows, and reloaded as the head on restart);
+        // every other chunk is sealed and gets the compact encoding where it applies.
+        let sealed: Bool
+        if case .head = write.origin { sealed = false } else { sealed = true }
         switch write.mode {
         case .replaceOwnRow:
             let replace = try statement(
                 "INSERT OR REPLACE INTO chunks (series_id, min_t, max_t, data, crc) VALUES (?1, ?2, ?3, ?4, ?5)")
-            try bindChunk(replace, write.series, chunk)
+            try bindChunk(replace, write.series, chunk, sealed: sealed)
             try replace.run()
         case .insertOrMerge:
             let insert = try statement(
                 "INSERT INTO chunks (series_id, min_t, max_t, data, crc) VALUES (?1, ?2, ?3, ?4, ?5) "
                     + "ON CONFLICT (series_id, min_t) DO NOTHING")
-            try bindChunk(insert, write.series, chunk)
+            try bindChunk(insert, write.series, chunk, sealed: sealed)
             try insert.run()
             guard connection.changes == 0 else { return }
             let select = try statement("SELECT data, crc FROM chunks WHERE series_id = ?1 AND min_t = ?2")
@@ -208,17 +212,20 @@ final class MetricDatabase: @unchecked Sendable {
             let merged = ChunkBuilder.chunk(of: SampleMerge.merge([storedSamples, chunk.samples()]))
             let update = try statement(
                 "UPDATE chunks SET max_t = ?3, data = ?4, crc = ?5 WHERE series_id = ?1 AND min_t = ?2")
-            try bindChunk(update, write.series, merged)
+            try bindChunk(update, write.series, merged, sealed: sealed)
             try update.run()
         }
     }
 
-    private func bindChunk(_ statement: SQLiteStatement, _ series: SeriesID, _ chunk: XORChunk) throws(SQLiteError) {
+    private func bindChunk(
+        _ statement: SQLiteStatement, _ series: SeriesID, _ chunk: XORChunk, sealed: Bool
+    ) throws(SQLiteError) {
+        let bytes = PersistedChunk.bytes(of: chunk, sealed: sealed)
         try statement.bind(Int64(series), at: 1)
         try statement.bind(chunk.minTime, at: 2)
         try statement.bind(chunk.maxTime, at: 3)
-        try statement.bind(chunk.bytes, at: 4)
-        try statement.bind(ChunkIntegrity.checksum(chunk.bytes), at: 5)
+        try statement.bind(bytes, at: 4)
+        try statement.bind(ChunkIntegrity.checksum(bytes), at: 5)
     }
 
     // MARK: Retention

@@ -90,12 +90,12 @@ extension MetricStore {
         series.persistedMinTime = state.minTime
         series.persistedMaxTime = state.maxTime
         series.coldMaxTime = state.coldMaxTime
-        if let bytes = state.lastChunk, let chunk = try? XORChunk(bytes: bytes), let last = chunk.lastSample {
+        if let bytes = state.lastChunk, let chunk = try? PersistedChunk(bytes: bytes), let last = chunk.lastSample {
             series.maxTime = max(last.timestamp, series.maxTime)
             series.lastValueBits = last.value.bitPattern
             let policy = options.chunks
             if chunk.count < policy.maxSamples && chunk.maxTime - chunk.minTime < policy.maxDuration {
-                series.head = chunk
+                series.head = chunk.appendable
                 series.headOwnsRow = true
                 series.headPersistedCount = chunk.count
             } else {
