@@ -42,14 +42,15 @@ enum DecimalScale {
         return to - from
     }
 
-    /// The value a decoder rebuilds from the previous value and a step; nil for damaged input.
+    /// The value a decoder rebuilds from the previous value and a step, with its decimal integer; nil
+    /// for damaged input.
     @inline(__always)
-    static func apply(step: Int64, to previous: Double, scale: Int) -> Double? {
+    static func apply(step: Int64, to previous: Double, scale: Int) -> (value: Double, integer: Int64)? {
         let power = powers[scale]
         let scaled = previous * power
         guard scaled.magnitude < limit else { return nil }
         let (integer, overflow) = Int64(scaled.rounded()).addingReportingOverflow(step)
         guard !overflow, integer.magnitude < 1 << 50 else { return nil }
-        return Double(integer) / power
+        return (Double(integer) / power, integer)
     }
 }

@@ -57,11 +57,19 @@ struct XORChunkDecoder {
     var firstTime: Int64 = 0
     var time: Int64 = 0
     var delta: Int64 = 0
-    var valueBits: UInt64 = 0
+    /// The current value's bits, unless `bitsPending` (then `decimalInteger` holds the value).
+    private var bits: UInt64 = 0
+    /// Whether `bits` still has to be computed from `decimalInteger`: a division, done only for
+    /// values somebody reads (a range read skips most of a chunk).
+    private var bitsPending = false
     var leading = XORChunk.noWindow
     var trailing = 0
     var scale = XORChunk.noScale
     var lastStep: Int64 = 0
+    /// The decimal integer of the current value at `scale` when a decimal step produced it (then
+    /// `valueBits` is `Double(decimalInteger) / 10^scale`, whose integer at that scale is exactly
+    /// `decimalInteger` again), so the next step needs no multiplication and rounding; nil otherwise.
+    var decimalInteger: Int64?
     /// Set when the stream holds an encoding the encoder never writes.
     var invalid = false
 
@@ -69,12 +77,23 @@ struct XORChunkDecoder {
         remaining = count
     }
 
+    /// The current value's IEEE 754 bits.
+    var valueBits: UInt64 {
+        mutating get {
+            if bitsPending, let integer = decimalInteger {
+                bits = (Double(integer) / DecimalScale.powers[scale]).bitPattern
+                bitsPending = false
+            }
+            return bits
+        }
+    }
+
     @inline(__always)
     mutating func decodeNext(_ buffer: UnsafeRawBufferPointer) {
         remaining -= 1
         if decoded == 0 {
             time = Int64(bitPattern: reader.read(64, from: buffer))
-            valueBits = reader.read(64, from: buffer)
+            bits = reader.read(64, from: buffer)
             firstTime = time
             decoded = 1
             return
@@ -127,7 +146,10 @@ struct XORChunkDecoder {
                 return
             }
             let meaningful = 64 - leading - trailing
-            valueBits ^= reader.read(meaningful, from: buffer) &<< UInt64(trailing)
+            let previous = valueBits
+            let middle = reader.read(meaningful, from: buffer)
+            bits = previous ^ middle &<< UInt64(trailing)
+            decimalInteger = nil
             return
         case 3:
             let newLeading = Int((control &>> 55) & 0x1f)
@@ -139,12 +161,17 @@ struct XORChunkDecoder {
                 return
             }
             leading = newLeading
+            let previous = valueBits
             trailing = 64 - newLeading - meaningful
-            valueBits ^= reader.read(meaningful, from: buffer) &<< UInt64(trailing)
+            let middle = reader.read(meaningful, from: buffer)
+            bits = previous ^ middle &<< UInt64(trailing)
+            decimalInteger = nil
             return
         default:
+            _ = valueBits  // computed at the old scale before the scale changes
             scale = Int((control &>> 57) & 0x7)
             reader.position += 7
+            decimalInteger = nil
         }
         let stepControl = reader.peek64(buffer)
         let difference: Int64
@@ -167,11 +194,23 @@ struct XORChunkDecoder {
         }
         let step = lastStep &+ difference
         lastStep = step
-        guard let value = DecimalScale.apply(step: step, to: Double(bitPattern: valueBits), scale: scale) else {
+        if let previous = decimalInteger {
+            // |previous| < 2^50, so the sum cannot overflow; the result must stay below 2^50 as well.
+            let integer = previous &+ step
+            guard step.magnitude < 1 << 62, integer.magnitude < 1 << 50 else {
+                invalid = true
+                return
+            }
+            decimalInteger = integer
+            bitsPending = true
+            return
+        }
+        guard let (value, integer) = DecimalScale.apply(step: step, to: Double(bitPattern: valueBits), scale: scale) else {
             invalid = true
             return
         }
-        valueBits = value.bitPattern
+        decimalInteger = integer
+        bits = value.bitPattern
     }
 }
 
