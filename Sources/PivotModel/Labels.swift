@@ -53,13 +53,26 @@ public struct Labels: Hashable, Sendable, RandomAccessCollection, CustomStringCo
 
     /// A copy without the labels whose names are in `names`.
     public func removing(_ names: Set<String>) -> Labels {
-        Labels(sorted: elements.filter { !names.contains($0.name) })
+        if names.count <= Self.linearLookupLimit {
+            // Iterating a small set compares names without hashing them.
+            let listed = { (label: Label) in names.contains(where: { $0 == label.name }) }
+            guard elements.contains(where: listed) else { return self }
+            return Labels(sorted: elements.filter { !listed($0) })
+        }
+        return Labels(sorted: elements.filter { !names.contains($0.name) })
     }
 
     /// A copy with only the labels whose names are in `names`.
     public func keeping(_ names: Set<String>) -> Labels {
-        Labels(sorted: elements.filter { names.contains($0.name) })
+        if names.count <= Self.linearLookupLimit {
+            return Labels(sorted: elements.filter { label in names.contains(where: { $0 == label.name }) })
+        }
+        return Labels(sorted: elements.filter { names.contains($0.name) })
     }
+
+    /// Up to this many names, comparing each label name with each of them is cheaper than hashing
+    /// every label name (grouping labels and dropped names are usually one to three names).
+    static let linearLookupLimit = 4
 
     /// Prometheus's text form: `name{a="b", c="d"}`.
     public var description: String {

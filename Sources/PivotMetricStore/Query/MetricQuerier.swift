@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import PivotSQLite
 import Synchronization
 import Metrics
@@ -31,52 +33,96 @@ struct MetricQuerier: Querier {
             order.sort { keys.precedes($0, $1) }
         }
         let span = store.maxChunkSpan.load(ordering: .relaxed)
-        var result: [SeriesSamples] = []
-        result.reserveCapacity(snapshots.count)
-        do {
-            try store.readers.withConnection { connection in
-                for position in order {
-                    // Borrow the snapshot in the common case instead of copying it (and its references).
-                    if let samples = snapshots[position].headOnlySamples(in: range) {
-                        guard !samples.isEmpty else { continue }
-                        result.append(SeriesSamples(
-                            labels: LabelSetEncoding.decode(snapshots[position].labelBytes) ?? .empty, samples: samples))
-                        continue
-                    }
-                    let snapshot = snapshots[position]
-                    var lists: [[Sample]] = []
-                    var histogramLists: [[HistogramSample]] = []
-                    if snapshot.persistedOverlaps {
-                        do throws(SQLiteError) {
-                            lists = try connection.samples(
-                                of: snapshot.id, mint: mint, maxt: maxt, maxChunkSpan: span, skipping: snapshot.ownedRows)
-                            if snapshot.mayHaveHistograms {
-                                histogramLists.append(try connection.histograms(of: snapshot.id, mint: mint, maxt: maxt))
-                            }
-                        } catch {
-                            throw QueryError(.storage, "cannot read chunks: \(error.message)")
+        // Decoding is most of a large select: split the series into contiguous parts, one per core,
+        // each on its own reader connection, and concatenate the parts in order.
+        let parts = Self.parallelParts(seriesCount: order.count)
+        var partResults = [[SeriesSamples]](repeating: [], count: parts)
+        var partErrors = [QueryError?](repeating: nil, count: parts)
+        let materialize: @Sendable (Int) -> ([SeriesSamples], QueryError?) = { [order, snapshots] part in
+            let lower = order.count * part / parts
+            let upper = order.count * (part + 1) / parts
+            var result: [SeriesSamples] = []
+            result.reserveCapacity(upper - lower)
+            do {
+                try store.readers.withConnection { connection in
+                    for position in order[lower..<upper] {
+                        if let series = try materializeSeries(
+                            snapshots[position], range: range, span: span, connection: connection)
+                        {
+                            result.append(series)
                         }
                     }
-                    for chunk in snapshot.chunks {
-                        let samples = chunk.samples(in: range)
-                        if !samples.isEmpty { lists.append(samples) }
+                }
+            } catch let error as QueryError {
+                return (result, error)
+            } catch {
+                return (result, QueryError(.storage, "cannot read the metric database: \(error)"))
+            }
+            return (result, nil)
+        }
+        if parts == 1 {
+            (partResults[0], partErrors[0]) = materialize(0)
+        } else {
+            partResults.withUnsafeMutableBufferPointer { results in
+                partErrors.withUnsafeMutableBufferPointer { errors in
+                    // Each iteration writes only its own element.
+                    nonisolated(unsafe) let results = results
+                    nonisolated(unsafe) let errors = errors
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        (results[part], errors[part]) = materialize(part)
                     }
-                    if !snapshot.outOfOrder.isEmpty { lists.append(snapshot.outOfOrder) }
-                    if !snapshot.histograms.isEmpty { histogramLists.append(snapshot.histograms) }
-                    let samples = SampleMerge.merge(lists)
-                    let histograms = SampleMerge.merge(histogramLists)
-                    guard !samples.isEmpty || !histograms.isEmpty else { continue }
-                    result.append(SeriesSamples(
-                        labels: LabelSetEncoding.decode(snapshot.labelBytes) ?? .empty, samples: samples,
-                        histograms: histograms))
                 }
             }
-        } catch let error as QueryError {
-            throw error
-        } catch {
-            throw QueryError(.storage, "cannot read the metric database: \(error)")
         }
+        if let error = partErrors.lazy.compactMap({ $0 }).first { throw error }
+        if parts == 1 { return partResults[0] }
+        var result: [SeriesSamples] = []
+        result.reserveCapacity(partResults.reduce(0) { $0 + $1.count })
+        for part in partResults { result.append(contentsOf: part) }
         return result
+    }
+
+    /// Series per part below which a select stays on one thread (the hand-off costs more).
+    static let parallelThreshold = 256
+
+    static func parallelParts(seriesCount: Int) -> Int {
+        guard seriesCount >= 2 * parallelThreshold else { return 1 }
+        return max(1, min(ProcessInfo.processInfo.activeProcessorCount, seriesCount / parallelThreshold, 8))
+    }
+
+    /// One series' samples in the range: the head's chunks, plus the persisted rows they do not
+    /// supersede, merged; nil when the range holds nothing.
+    private func materializeSeries(
+        _ snapshot: HeadSnapshot, range: ClosedRange<Int64>, span: Int64, connection: ReadConnection
+    ) throws(QueryError) -> SeriesSamples? {
+        if let samples = snapshot.headOnlySamples(in: range) {
+            guard !samples.isEmpty else { return nil }
+            return SeriesSamples(labels: LabelSetEncoding.decode(snapshot.labelBytes) ?? .empty, samples: samples)
+        }
+        var lists: [[Sample]] = []
+        var histogramLists: [[HistogramSample]] = []
+        if snapshot.persistedOverlaps {
+            do throws(SQLiteError) {
+                lists = try connection.samples(
+                    of: snapshot.id, mint: mint, maxt: maxt, maxChunkSpan: span, skipping: snapshot.ownedRows)
+                if snapshot.mayHaveHistograms {
+                    histogramLists.append(try connection.histograms(of: snapshot.id, mint: mint, maxt: maxt))
+                }
+            } catch {
+                throw QueryError(.storage, "cannot read chunks: \(error.message)")
+            }
+        }
+        for chunk in snapshot.chunks {
+            let samples = chunk.samples(in: range)
+            if !samples.isEmpty { lists.append(samples) }
+        }
+        if !snapshot.outOfOrder.isEmpty { lists.append(snapshot.outOfOrder) }
+        if !snapshot.histograms.isEmpty { histogramLists.append(snapshot.histograms) }
+        let samples = SampleMerge.merge(lists)
+        let histograms = SampleMerge.merge(histogramLists)
+        guard !samples.isEmpty || !histograms.isEmpty else { return nil }
+        return SeriesSamples(
+            labels: LabelSetEncoding.decode(snapshot.labelBytes) ?? .empty, samples: samples, histograms: histograms)
     }
 
     func series(_ matchers: [LabelMatcher]) throws(QueryError) -> [Labels] {
@@ -160,7 +206,7 @@ struct MetricQuerier: Querier {
 }
 
 /// What a query copies out of one series under its shard lock (chunks are copy-on-write).
-private struct HeadSnapshot {
+private struct HeadSnapshot: Sendable {
     let id: SeriesID
     let labelBytes: [UInt8]
     let persistedOverlaps: Bool

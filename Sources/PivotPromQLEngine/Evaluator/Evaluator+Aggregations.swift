@@ -11,12 +11,14 @@ extension Evaluator {
 
         let grouping = Set(aggregate.grouping)
         let without = aggregate.groupingMode == .without
+        let dropped = grouping.union([Label.metricName])
         // Group of every input series, and each group's labels.
         var groupOf: [Int] = []
+        groupOf.reserveCapacity(input.count)
         var groupLabels: [Labels] = []
         var groupIndex: [Labels: Int] = [:]
         for series in input {
-            let key = without ? series.labels.removing(grouping.union([Label.metricName])) : series.labels.keeping(grouping)
+            let key = without ? series.labels.removing(dropped) : series.labels.keeping(grouping)
             if let at = groupIndex[key] {
                 groupOf.append(at)
             } else {
@@ -154,12 +156,13 @@ extension Evaluator {
         var grouping = Set(aggregate.grouping)
         let without = aggregate.groupingMode == .without
         if !without { grouping.insert(valueLabel) }
+        let dropped = grouping.union([Label.metricName])
         return .vector(try stepwise(grid, [.vector(input)]) { _, args throws(EngineError) in
             var counts: [Labels: Int] = [:]
             var order: [Labels] = []
             for sample in args[0].samples {
                 let labels = sample.labels.setting(valueLabel, to: GoFloatFormat.fixed(sample.value))
-                let key = without ? labels.removing(grouping.union([Label.metricName])) : labels.keeping(grouping)
+                let key = without ? labels.removing(dropped) : labels.keeping(grouping)
                 if counts[key] == nil { order.append(key) }
                 counts[key, default: 0] += 1
             }
