@@ -7,7 +7,7 @@ import Glibc
 /// inside a name or value, comparing keys byte-wise (shorter first on a tie) orders sets exactly as
 /// comparing them piece by piece does. Sets whose encoding is malformed or holds a zero byte get no
 /// key and are compared with `LabelSetEncoding.precedes`.
-struct LabelOrderKeys {
+struct LabelOrderKeys: Sendable {
     private var bytes: [UInt8] = []
     /// The start of each set's key in `bytes`, and its length; -1 when the set has no key.
     private var starts: [Int] = []
@@ -46,6 +46,22 @@ struct LabelOrderKeys {
         }
     }
 
+    /// Whether set `a` of `lhs` sorts before set `b` of `rhs` (keys built from different encodings).
+    static func precedes(_ lhs: LabelOrderKeys, _ a: Int, _ rhs: LabelOrderKeys, _ b: Int) -> Bool {
+        guard lhs.starts[a] >= 0, rhs.starts[b] >= 0 else {
+            return LabelSetEncoding.precedes(lhs.encodings[a], rhs.encodings[b])
+        }
+        let left = lhs.lengths[a]
+        let right = rhs.lengths[b]
+        guard left > 0, right > 0 else { return left < right }
+        let order = lhs.bytes.withUnsafeBufferPointer { leftBuffer in
+            rhs.bytes.withUnsafeBufferPointer { rightBuffer in
+                memcmp(leftBuffer.baseAddress! + lhs.starts[a], rightBuffer.baseAddress! + rhs.starts[b], min(left, right))
+            }
+        }
+        return order != 0 ? order < 0 : left < right
+    }
+
     /// Whether set `a` sorts before set `b`.
     func precedes(_ a: Int, _ b: Int) -> Bool {
         guard starts[a] >= 0, starts[b] >= 0 else {
@@ -53,6 +69,7 @@ struct LabelOrderKeys {
         }
         let left = lengths[a]
         let right = lengths[b]
+        guard left > 0, right > 0 else { return left < right }
         let order = bytes.withUnsafeBufferPointer { buffer in
             memcmp(buffer.baseAddress! + starts[a], buffer.baseAddress! + starts[b], min(left, right))
         }

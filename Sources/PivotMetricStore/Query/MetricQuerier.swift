@@ -19,6 +19,32 @@ struct MetricQuerier: Querier {
         try requireReady()
         guard mint <= maxt else { return [] }
         let ids = store.index.postings(for: matchers)
+        let parts = Self.parallelParts(seriesCount: ids.count)
+        guard parts > 1 else { return try selectPart(ids).series }
+        // A large select is most of a query's time (snapshots, sorting, decoding): split the series by
+        // shard into one part per core (no part waits on another's shard locks), select and sort each
+        // part on its own thread and reader connection, then merge the sorted parts.
+        var partIDs = [[SeriesID]](repeating: [], count: parts)
+        for id in ids { partIDs[HeadShard.shard(of: id) % parts].append(id) }
+        var outputs = [Result<SortedPart, QueryError>](repeating: .success(SortedPart()), count: parts)
+        outputs.withUnsafeMutableBufferPointer { outputs in
+            // Each iteration writes only its own element.
+            nonisolated(unsafe) let outputs = outputs
+            DispatchQueue.concurrentPerform(iterations: parts) { [partIDs] part in
+                do throws(QueryError) {
+                    outputs[part] = .success(try selectPart(partIDs[part]))
+                } catch {
+                    outputs[part] = .failure(error)
+                }
+            }
+        }
+        var sortedParts: [SortedPart] = []
+        for output in outputs { sortedParts.append(try output.get()) }
+        return SortedPart.merge(sortedParts)
+    }
+
+    /// The series of `ids` with samples in the range, sorted by labels, with the keys that sorted them.
+    private func selectPart(_ ids: [SeriesID]) throws(QueryError) -> SortedPart {
         let range = mint...maxt
         var snapshots: [HeadSnapshot] = []
         store.head.forEachSeries(ids) { series in
@@ -28,58 +54,35 @@ struct MetricQuerier: Querier {
         // Sort by the label sets, so results come out in label order: indices (small values) by
         // memcmp-able keys built once.
         var order = Array(snapshots.indices)
-        if snapshots.count > 1 {
-            let keys = LabelOrderKeys(snapshots.map(\.labelBytes))
-            order.sort { keys.precedes($0, $1) }
-        }
+        let keys = LabelOrderKeys(snapshots.map(\.labelBytes))
+        if snapshots.count > 1 { order.sort { keys.precedes($0, $1) } }
         let span = store.maxChunkSpan.load(ordering: .relaxed)
-        // Decoding is most of a large select: split the series into contiguous parts, one per core,
-        // each on its own reader connection, and concatenate the parts in order.
-        let parts = Self.parallelParts(seriesCount: order.count)
-        var partResults = [[SeriesSamples]](repeating: [], count: parts)
-        var partErrors = [QueryError?](repeating: nil, count: parts)
-        let materialize: @Sendable (Int) -> ([SeriesSamples], QueryError?) = { [order, snapshots] part in
-            let lower = order.count * part / parts
-            let upper = order.count * (part + 1) / parts
-            var result: [SeriesSamples] = []
-            result.reserveCapacity(upper - lower)
-            do {
-                try store.readers.withConnection { connection in
-                    for position in order[lower..<upper] {
-                        if let series = try materializeSeries(
-                            snapshots[position], range: range, span: span, connection: connection)
-                        {
-                            result.append(series)
-                        }
-                    }
-                }
-            } catch let error as QueryError {
-                return (result, error)
-            } catch {
-                return (result, QueryError(.storage, "cannot read the metric database: \(error)"))
-            }
-            return (result, nil)
-        }
-        if parts == 1 {
-            (partResults[0], partErrors[0]) = materialize(0)
-        } else {
-            partResults.withUnsafeMutableBufferPointer { results in
-                partErrors.withUnsafeMutableBufferPointer { errors in
-                    // Each iteration writes only its own element.
-                    nonisolated(unsafe) let results = results
-                    nonisolated(unsafe) let errors = errors
-                    DispatchQueue.concurrentPerform(iterations: parts) { part in
-                        (results[part], errors[part]) = materialize(part)
+        var part = SortedPart(keys: keys)
+        part.series.reserveCapacity(order.count)
+        part.keyIndices.reserveCapacity(order.count)
+        do {
+            try store.readers.withConnection { connection in
+                for position in order {
+                    // Borrow the snapshot in the common case instead of copying it (and its references).
+                    if let samples = snapshots[position].headOnlySamples(in: range) {
+                        guard !samples.isEmpty else { continue }
+                        let labels = LabelSetEncoding.decode(snapshots[position].labelBytes) ?? .empty
+                        part.series.append(SeriesSamples(labels: labels, samples: samples))
+                        part.keyIndices.append(position)
+                    } else if let series = try mergedSeries(
+                        snapshots[position], range: range, span: span, connection: connection)
+                    {
+                        part.series.append(series)
+                        part.keyIndices.append(position)
                     }
                 }
             }
+        } catch let error as QueryError {
+            throw error
+        } catch {
+            throw QueryError(.storage, "cannot read the metric database: \(error)")
         }
-        if let error = partErrors.lazy.compactMap({ $0 }).first { throw error }
-        if parts == 1 { return partResults[0] }
-        var result: [SeriesSamples] = []
-        result.reserveCapacity(partResults.reduce(0) { $0 + $1.count })
-        for part in partResults { result.append(contentsOf: part) }
-        return result
+        return part
     }
 
     /// Series per part below which a select stays on one thread (the hand-off costs more).
@@ -90,15 +93,11 @@ struct MetricQuerier: Querier {
         return max(1, min(ProcessInfo.processInfo.activeProcessorCount, seriesCount / parallelThreshold, 8))
     }
 
-    /// One series' samples in the range: the head's chunks, plus the persisted rows they do not
-    /// supersede, merged; nil when the range holds nothing.
-    private func materializeSeries(
+    /// One series' samples in the range when the head alone does not answer: the head's chunks, plus
+    /// the persisted rows they do not supersede, merged; nil when the range holds nothing.
+    private func mergedSeries(
         _ snapshot: HeadSnapshot, range: ClosedRange<Int64>, span: Int64, connection: ReadConnection
     ) throws(QueryError) -> SeriesSamples? {
-        if let samples = snapshot.headOnlySamples(in: range) {
-            guard !samples.isEmpty else { return nil }
-            return SeriesSamples(labels: LabelSetEncoding.decode(snapshot.labelBytes) ?? .empty, samples: samples)
-        }
         var lists: [[Sample]] = []
         var histogramLists: [[HistogramSample]] = []
         if snapshot.persistedOverlaps {
@@ -206,6 +205,35 @@ struct MetricQuerier: Querier {
 }
 
 /// What a query copies out of one series under its shard lock (chunks are copy-on-write).
+/// One part of a select: its series in label order, and for each the index of its key in `keys`.
+private struct SortedPart: Sendable {
+    var keys = LabelOrderKeys([])
+    var series: [SeriesSamples] = []
+    var keyIndices: [Int] = []
+
+    /// The parts' series in one list, in label order.
+    static func merge(_ parts: [SortedPart]) -> [SeriesSamples] {
+        var result: [SeriesSamples] = []
+        result.reserveCapacity(parts.reduce(0) { $0 + $1.series.count })
+        var next = [Int](repeating: 0, count: parts.count)
+        while true {
+            var best = -1
+            for part in parts.indices where next[part] < parts[part].series.count {
+                if best < 0
+                    || LabelOrderKeys.precedes(
+                        parts[part].keys, parts[part].keyIndices[next[part]], parts[best].keys,
+                        parts[best].keyIndices[next[best]])
+                {
+                    best = part
+                }
+            }
+            guard best >= 0 else { return result }
+            result.append(parts[best].series[next[best]])
+            next[best] += 1
+        }
+    }
+}
+
 private struct HeadSnapshot: Sendable {
     let id: SeriesID
     let labelBytes: [UInt8]

@@ -144,10 +144,9 @@ extension Evaluator {
         var out: [RangeSeries] = []
         out.reserveCapacity(data.count)
         for series in data {
-            var points: [FloatPoint] = []
-            points.reserveCapacity(series.samples.count)
-            for sample in series.samples where !StaleMarker.isStale(sample.value) {
-                points.append(FloatPoint(timestamp: sample.timestamp, value: sample.value))
+            var points = series.samples
+            if points.contains(where: { StaleMarker.isStale($0.value) }) {
+                points.removeAll { StaleMarker.isStale($0.value) }
             }
             try account(points.count)
             out.append(RangeSeries(labels: series.labels, points: points, dropName: false))

@@ -1,15 +1,8 @@
 import PivotModel
 
-/// One float value at a point in time (milliseconds since the Unix epoch).
-public struct FloatPoint: Hashable, Sendable {
-    public var timestamp: Int64
-    public var value: Double
-
-    public init(timestamp: Int64, value: Double) {
-        self.timestamp = timestamp
-        self.value = value
-    }
-}
+/// One float value at a point in time (milliseconds since the Unix epoch): the storage's `Sample`,
+/// so selected samples become a series' points without a copy.
+public typealias FloatPoint = Sample
 
 /// A series of a range-vector (matrix) result: its labels and its points in ascending time order.
 public struct Series: Hashable, Sendable {
