@@ -1,3 +1,5 @@
+import Glibc
+
 /// A string compared and hashed by its UTF-8 bytes. Label names and values are byte strings in
 /// Prometheus, while `String` equality treats canonically equivalent strings ("é" and "e\u{301}") as
 /// equal; the index must keep such values apart.
@@ -8,8 +10,17 @@ struct IndexKey: Hashable, Sendable, Comparable {
         self.string = string
     }
 
+    /// Byte-wise equality (not `String`'s canonical equivalence): label values are bytes.
     static func == (lhs: IndexKey, rhs: IndexKey) -> Bool {
-        lhs.string.utf8.elementsEqual(rhs.string.utf8)
+        let left = lhs.string.utf8
+        let right = rhs.string.utf8
+        guard left.count == right.count else { return false }
+        let same: Bool? = left.withContiguousStorageIfAvailable { leftBytes in
+            right.withContiguousStorageIfAvailable { rightBytes in
+                leftBytes.count == 0 || memcmp(leftBytes.baseAddress!, rightBytes.baseAddress!, leftBytes.count) == 0
+            }
+        } ?? nil
+        return same ?? left.elementsEqual(right)
     }
 
     static func < (lhs: IndexKey, rhs: IndexKey) -> Bool {
