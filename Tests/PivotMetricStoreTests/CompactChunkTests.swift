@@ -86,13 +86,42 @@ struct CompactChunkTests {
         }
     }
 
-    @Test func valuesThatAreNotShortDecimalsKeepTheXOREncoding() {
+    @Test func valuesThatAreNotShortDecimalsArePackedAsBitsOrKeptAsXOR() throws {
         let times = (0..<10).map { Int64($0) * 15_000 }
         for odd in [Double.nan, StaleMarker.value, .infinity, -0.0, 1.0 / 3.0, 1e300, 0.123456789] {
             let samples = times.map { Sample(timestamp: $0, value: $0 == 60_000 ? odd : 1.5) }
             #expect(CompactChunk.encode(samples) == nil, "\(odd)")
+            let raw = try #require(CompactChunk.encode(samples, allowRawBits: true))
+            #expect(ChunkTestData.identical(try CompactChunk(bytes: raw).samples, samples), "\(odd)")
             let chunk = ChunkTestData.chunk(samples)
-            #expect(PersistedChunk.bytes(of: chunk, sealed: true) == chunk.bytes)
+            let persisted = PersistedChunk.bytes(of: chunk, sealed: true)
+            #expect(persisted.count <= chunk.bytes.count)
+            #expect(ChunkTestData.identical(try PersistedChunk(bytes: persisted).samples(), samples), "\(odd)")
+        }
+    }
+
+    @Test func fullPrecisionSumsPackSmallerAsBitsThanAsXOR() throws {
+        // A histogram's _sum: a growing total of full-precision observations.
+        var rng = ChunkTestRandom(seed: 9)
+        var total = 1234.5678
+        var samples: [Sample] = []
+        for index in 0..<480 {
+            total += Double(rng.next() % 1_000_000) / 123_457.0
+            samples.append(Sample(timestamp: 1_700_000_000_000 + Int64(index) * 15_000, value: total))
+        }
+        let xor = ChunkTestData.chunk(samples)
+        let persisted = PersistedChunk.bytes(of: xor, sealed: true)
+        #expect(persisted.first == CompactChunk.formatVersion)
+        #expect(persisted.count * 10 < xor.bytes.count * 9, "raw bits \(persisted.count) vs XOR \(xor.bytes.count) bytes")
+        #expect(ChunkTestData.identical(try PersistedChunk(bytes: persisted).samples(), samples))
+    }
+
+    @Test func randomSeriesRoundTripThroughThePersistedForm() throws {
+        var rng = ChunkTestRandom(seed: 21)
+        for round in 0..<300 {
+            let samples = ChunkTestData.randomSeries(count: 2 + Int(rng.next() % 300), using: &rng)
+            let persisted = PersistedChunk.bytes(of: ChunkTestData.chunk(samples), sealed: true)
+            #expect(ChunkTestData.identical(try PersistedChunk(bytes: persisted).samples(), samples), "round \(round)")
         }
     }
 

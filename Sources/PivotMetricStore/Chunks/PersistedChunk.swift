@@ -16,11 +16,13 @@ enum PersistedChunk: Sendable {
         }
     }
 
-    /// The bytes to persist for `chunk`: the compact encoding when the chunk is `sealed` (it takes no
-    /// more appends) and it applies, otherwise the XOR bytes as they are.
+    /// The bytes to persist for `chunk`: when the chunk is `sealed` (it takes no more appends), the
+    /// compact encoding if it is shorter, otherwise the XOR bytes as they are.
     static func bytes(of chunk: XORChunk, sealed: Bool) -> [UInt8] {
-        if sealed, chunk.count > 1, let compact = CompactChunk.encode(chunk.samples()) { return compact }
-        return chunk.bytes
+        guard sealed, chunk.count > 1, let compact = CompactChunk.encode(chunk.samples(), allowRawBits: true),
+            compact.count < chunk.bytes.count
+        else { return chunk.bytes }
+        return compact
     }
 
     var count: Int {
