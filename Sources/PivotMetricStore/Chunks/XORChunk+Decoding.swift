@@ -36,13 +36,8 @@ extension XORChunk: Sequence {
     /// The samples with `range.lowerBound <= timestamp <= range.upperBound` (milliseconds, inclusive),
     /// in order. Stops decoding at the first sample after the range.
     public func samples(in range: ClosedRange<Int64>) -> [Sample] {
-        guard count > 0, firstTime <= range.upperBound, lastTime >= range.lowerBound else { return [] }
         var result: [Sample] = []
-        var iterator = makeIterator()
-        while let sample = iterator.next() {
-            if sample.timestamp > range.upperBound { break }
-            if sample.timestamp >= range.lowerBound { result.append(sample) }
-        }
+        appendSamples(in: range, to: &result)
         return result
     }
 }
@@ -75,6 +70,20 @@ struct XORChunkDecoder {
 
     init(count: Int) {
         remaining = count
+    }
+
+    /// A decoder that continues from `restart` (the state before sample `restart.index`).
+    init(count: Int, restart: XORRestart) {
+        remaining = count - Int(restart.index)
+        decoded = Int(restart.index)
+        reader.position = Int(restart.position)
+        time = restart.time
+        delta = restart.delta
+        bits = restart.valueBits
+        lastStep = restart.lastStep
+        leading = Int(restart.leading)
+        trailing = Int(restart.trailing)
+        scale = Int(restart.scale)
     }
 
     /// The current value's IEEE 754 bits.

@@ -64,8 +64,8 @@ public struct XORChunk: Sendable {
     }
     /// Zero bits at the end of the last byte still free for the next sample (0...7).
     var freeBits: Int {
-        get { Int(storedFreeBits) }
-        set { storedFreeBits = UInt8(truncatingIfNeeded: newValue) }
+        get { Int(storedFreeBitsAndScale & 0x7) }
+        set { storedFreeBitsAndScale = storedFreeBitsAndScale & ~0x7 | UInt8(truncatingIfNeeded: newValue) & 0x7 }
     }
     /// The first sample's timestamp; `Int64.max` when empty.
     var firstTime: Int64
@@ -88,22 +88,26 @@ public struct XORChunk: Sendable {
     }
     /// The last decimal step written.
     var lastStep: Int64
+    /// The decoder's state before every `restartInterval`-th sample, so a read of the newest samples
+    /// (an instant query's window) starts near them instead of at the first sample. Memory only, not
+    /// part of the encoding; a chunk read back from bytes has none until it grows.
+    var restarts: [XORRestart]
     /// The smallest decimal scale of the last value (`DecimalScale.none` when it has none), or
     /// `DecimalScale.unknown` when not computed. A cache for the encoder; not part of the encoding.
     var lastValueScale: Int {
-        get { Int(storedLastValueScale) }
-        set { storedLastValueScale = Int8(truncatingIfNeeded: newValue) }
+        get { Int(storedFreeBitsAndScale >> 3) - 2 }
+        set { storedFreeBitsAndScale = storedFreeBitsAndScale & 0x7 | UInt8(truncatingIfNeeded: newValue + 2) << 3 }
     }
 
     // The small fields in narrow storage, last (a struct is laid out in declaration order): one open
-    // chunk per series lives in memory, so 57 bytes instead of 96 matter. Ranges: count < 2^32,
+    // chunk per series lives in memory, so 64 bytes instead of 104 matter. Ranges: count < 2^32,
     // freeBits 0...7, leading 0...63 or `noWindow`, trailing 0...64, scales −2...7.
     private var storedCount: UInt32
-    private var storedFreeBits: UInt8
+    /// `freeBits` in the low 3 bits, `lastValueScale + 2` (0...9) above them.
+    private var storedFreeBitsAndScale: UInt8
     private var storedLeading: UInt8
     private var storedTrailing: UInt8
     private var storedScale: Int8
-    private var storedLastValueScale: Int8
 
     static let noWindow = 0xFF
     static let noScale = -1
@@ -112,7 +116,7 @@ public struct XORChunk: Sendable {
     public init() {
         bytes = [Self.formatVersion, 0, 0, 0, 0]
         storedCount = 0
-        storedFreeBits = 0
+        storedFreeBitsAndScale = UInt8(DecimalScale.unknown + 2) << 3
         firstTime = .max
         lastTime = .min
         lastDelta = 0
@@ -121,7 +125,7 @@ public struct XORChunk: Sendable {
         storedTrailing = 0
         storedScale = Int8(Self.noScale)
         lastStep = 0
-        storedLastValueScale = Int8(DecimalScale.unknown)
+        restarts = []
     }
 
     /// Reads persisted bytes. Validates the header and decodes the whole stream once, so a truncated
@@ -161,7 +165,7 @@ public struct XORChunk: Sendable {
         }
         self.bytes = bytes
         storedCount = UInt32(count)
-        storedFreeBits = UInt8(freeBits)
+        storedFreeBitsAndScale = UInt8(freeBits) | UInt8(DecimalScale.unknown + 2) << 3
         if count > 0 {
             firstTime = decoder.firstTime
             lastTime = decoder.time
@@ -175,7 +179,7 @@ public struct XORChunk: Sendable {
         storedTrailing = UInt8(truncatingIfNeeded: decoder.trailing)
         storedScale = Int8(truncatingIfNeeded: decoder.scale)
         lastStep = decoder.lastStep
-        storedLastValueScale = Int8(DecimalScale.unknown)
+        restarts = []
     }
 
     /// Whether the chunk holds no samples.
@@ -204,6 +208,7 @@ public struct XORChunk: Sendable {
             firstTime = time
             lastDelta = 0
         } else {
+            if count % XORRestart.interval == 0 { recordRestart() }
             let delta = time &- lastTime
             writeDeltaOfDelta(delta &- lastDelta)
             writeValue(valueBits)
@@ -213,6 +218,16 @@ public struct XORChunk: Sendable {
         lastValueBits = valueBits
         count += 1
         storeCount()
+    }
+
+    /// Remembers the decoder's state before the sample about to be appended.
+    private mutating func recordRestart() {
+        let position = bytes.count * 8 - freeBits
+        guard position < Int(UInt32.max) else { return }
+        restarts.append(XORRestart(
+            position: UInt32(position), index: UInt32(count), time: lastTime, delta: lastDelta,
+            valueBits: lastValueBits, lastStep: lastStep, leading: storedLeading, trailing: storedTrailing,
+            scale: storedScale))
     }
 
     // MARK: Encoding

@@ -9,7 +9,10 @@ extension XORChunk {
         let lower = range.lowerBound
         let upper = range.upperBound
         bytes.withUnsafeBytes { buffer in
-            var decoder = XORChunkDecoder(count: count)
+            // Start at the last restart whose previous sample is before the range: every sample before
+            // that one is too (timestamps do not decrease).
+            var decoder = restarts.last(where: { $0.time < lower }).map { XORChunkDecoder(count: count, restart: $0) }
+                ?? XORChunkDecoder(count: count)
             while decoder.remaining > 0 {
                 decoder.decodeNext(buffer)
                 let time = decoder.time

@@ -1,0 +1,46 @@
+import PivotModel
+import Testing
+
+@testable import PivotMetricStore
+
+/// Range reads that start at a restart point return exactly the samples a read from the first sample
+/// returns.
+struct XORRestartTests {
+    static func sortedSeries(count: Int, using rng: inout ChunkTestRandom) -> [Sample] {
+        ChunkTestData.randomSeries(count: count, using: &rng)
+    }
+
+    @Test func rangeReadsFromRestartsMatchFullDecodes() {
+        var rng = ChunkTestRandom(seed: 17)
+        for round in 0..<200 {
+            let samples = Self.sortedSeries(count: 1 + Int(rng.next() % 600), using: &rng)
+            let chunk = ChunkTestData.chunk(samples)
+            #expect(chunk.restarts.count == (samples.count - 1) / XORRestart.interval, "round \(round)")
+            var bounds = samples.map(\.timestamp)
+            bounds += [Int64.min, Int64.max, (samples.first?.timestamp ?? 0) &- 1, (samples.last?.timestamp ?? 0) &+ 1]
+            for _ in 0..<20 {
+                var lower = bounds.randomElement(using: &rng)!
+                var upper = bounds.randomElement(using: &rng)!
+                if lower > upper { swap(&lower, &upper) }
+                if rng.next() % 3 == 0 && lower < upper { lower += 1 }
+                let range = lower...upper
+                let expected = samples.filter { range.contains($0.timestamp) }
+                #expect(ChunkTestData.identical(chunk.samples(in: range), expected), "round \(round), \(range)")
+            }
+        }
+    }
+
+    @Test func aChunkReadBackFromBytesGainsRestartsAsItGrows() throws {
+        let first = (0..<100).map { Sample(timestamp: Int64($0) * 15_000, value: Double($0) * 1.25) }
+        var chunk = try XORChunk(bytes: ChunkTestData.chunk(first).bytes)
+        #expect(chunk.restarts.isEmpty)
+        let more = (100..<300).map { Sample(timestamp: Int64($0) * 15_000, value: Double($0 % 7) / 3) }
+        for sample in more { chunk.append(sample) }
+        #expect(chunk.restarts.map(\.index) == [128, 192, 256])
+        let all = first + more
+        for lower in stride(from: Int64(0), to: 300 * 15_000, by: 7_000) {
+            let range = lower...(lower + 45_000)
+            #expect(ChunkTestData.identical(chunk.samples(in: range), all.filter { range.contains($0.timestamp) }))
+        }
+    }
+}
