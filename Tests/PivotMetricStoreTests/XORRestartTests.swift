@@ -10,12 +10,14 @@ struct XORRestartTests {
         ChunkTestData.randomSeries(count: count, using: &rng)
     }
 
-    @Test func rangeReadsFromRestartsMatchFullDecodes() {
+    @Test func rangeReadsFromRestartsMatchFullDecodes() throws {
         var rng = ChunkTestRandom(seed: 17)
         for round in 0..<200 {
             let samples = Self.sortedSeries(count: 1 + Int(rng.next() % 600), using: &rng)
-            let chunk = ChunkTestData.chunk(samples)
-            #expect(chunk.restarts.count == (samples.count - 1) / XORRestart.interval, "round \(round)")
+            let built = ChunkTestData.chunk(samples)
+            let reloaded = try XORChunk(bytes: built.bytes)
+            #expect(built.restarts.count == (samples.count - 1) / XORRestart.interval, "round \(round)")
+            #expect(reloaded.restarts.map(\.position) == built.restarts.map(\.position), "round \(round)")
             var bounds = samples.map(\.timestamp)
             bounds += [Int64.min, Int64.max, (samples.first?.timestamp ?? 0) &- 1, (samples.last?.timestamp ?? 0) &+ 1]
             for _ in 0..<20 {
@@ -25,18 +27,22 @@ struct XORRestartTests {
                 if rng.next() % 3 == 0 && lower < upper { lower += 1 }
                 let range = lower...upper
                 let expected = samples.filter { range.contains($0.timestamp) }
-                #expect(ChunkTestData.identical(chunk.samples(in: range), expected), "round \(round), \(range)")
+                #expect(ChunkTestData.identical(built.samples(in: range), expected), "round \(round), \(range)")
+                #expect(ChunkTestData.identical(reloaded.samples(in: range), expected), "round \(round), \(range)")
             }
         }
     }
 
-    @Test func aChunkReadBackFromBytesGainsRestartsAsItGrows() throws {
+    @Test func aChunkReadBackFromBytesHasTheSameRestartsAndKeepsThemAsItGrows() throws {
         let first = (0..<100).map { Sample(timestamp: Int64($0) * 15_000, value: Double($0) * 1.25) }
-        var chunk = try XORChunk(bytes: ChunkTestData.chunk(first).bytes)
-        #expect(chunk.restarts.isEmpty)
+        let built = ChunkTestData.chunk(first)
+        var chunk = try XORChunk(bytes: built.bytes)
+        #expect(chunk.restarts.map(\.index) == [64])
+        #expect(chunk.restarts.map(\.position) == built.restarts.map(\.position))
+        #expect(chunk.restarts.map(\.valueBits) == built.restarts.map(\.valueBits))
         let more = (100..<300).map { Sample(timestamp: Int64($0) * 15_000, value: Double($0 % 7) / 3) }
         for sample in more { chunk.append(sample) }
-        #expect(chunk.restarts.map(\.index) == [128, 192, 256])
+        #expect(chunk.restarts.map(\.index) == [64, 128, 192, 256])
         let all = first + more
         for lower in stride(from: Int64(0), to: 300 * 15_000, by: 7_000) {
             let range = lower...(lower + 45_000)

@@ -72,6 +72,17 @@ struct XORChunkDecoder {
         remaining = count
     }
 
+    /// The state before the next sample, as a restart point.
+    var restart: XORRestart {
+        mutating get {
+            XORRestart(
+                position: UInt32(truncatingIfNeeded: reader.position), index: UInt32(truncatingIfNeeded: decoded),
+                time: time, delta: delta, valueBits: valueBits, lastStep: lastStep,
+                leading: UInt8(truncatingIfNeeded: leading), trailing: UInt8(truncatingIfNeeded: trailing),
+                scale: Int8(truncatingIfNeeded: scale))
+        }
+    }
+
     /// A decoder that continues from `restart` (the state before sample `restart.index`).
     init(count: Int, restart: XORRestart) {
         remaining = count - Int(restart.index)

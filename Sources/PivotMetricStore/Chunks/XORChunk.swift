@@ -141,8 +141,14 @@ public struct XORChunk: Sendable {
         let count = Int(bytes[1]) << 24 | Int(bytes[2]) << 16 | Int(bytes[3]) << 8 | Int(bytes[4])
         var decoder = XORChunkDecoder(count: count)
         let totalBits = bytes.count * 8
+        var restarts: [XORRestart] = []
         let lastBit: Int = bytes.withUnsafeBytes { buffer in
             while decoder.remaining > 0 && !decoder.invalid && decoder.reader.position <= totalBits {
+                // The same restart points appends would have recorded (a head reloaded after a restart
+                // reads as fast as one built in memory).
+                if decoder.decoded > 0 && decoder.decoded % XORRestart.interval == 0 && totalBits < Int(UInt32.max) {
+                    restarts.append(decoder.restart)
+                }
                 decoder.decodeNext(buffer)
             }
             return decoder.reader.position
@@ -179,7 +185,7 @@ public struct XORChunk: Sendable {
         storedTrailing = UInt8(truncatingIfNeeded: decoder.trailing)
         storedScale = Int8(truncatingIfNeeded: decoder.scale)
         lastStep = decoder.lastStep
-        restarts = []
+        self.restarts = restarts
     }
 
     /// Whether the chunk holds no samples.
