@@ -239,9 +239,13 @@ private struct HeadSnapshot: Sendable {
     let labelBytes: [UInt8]
     let persistedOverlaps: Bool
     let mayHaveHistograms: Bool
-    /// Min times of the persisted rows that the copied chunks supersede.
+    /// Min times of the persisted rows that the copied chunks supersede (collected only when the
+    /// persisted rows are read at all).
     var ownedRows: [Int64] = []
-    var chunks: [XORChunk] = []
+    /// Full chunks not yet written, then the open chunk, when they overlap the range. The open chunk
+    /// has its own field: most series have nothing else, and an array per series is an allocation.
+    var pending: [XORChunk] = []
+    var head: XORChunk?
     var outOfOrder: [Sample] = []
     var histograms: [HistogramSample] = []
 
@@ -251,20 +255,26 @@ private struct HeadSnapshot: Sendable {
         persistedOverlaps = series.coldMaxTime != .min && series.coldMaxTime >= range.lowerBound
             && series.persistedMinTime <= range.upperBound
         mayHaveHistograms = series.extras?.lastHistogram != nil
-        for pending in series.pending {
-            if pending.ownsRow { ownedRows.append(pending.chunk.minTime) }
-            if pending.chunk.maxTime >= range.lowerBound && pending.chunk.minTime <= range.upperBound {
-                chunks.append(pending.chunk)
+        for chunk in series.pending {
+            if persistedOverlaps && chunk.ownsRow { ownedRows.append(chunk.chunk.minTime) }
+            if chunk.chunk.maxTime >= range.lowerBound && chunk.chunk.minTime <= range.upperBound {
+                pending.append(chunk.chunk)
             }
         }
-        if series.headOwnsRow { ownedRows.append(series.head.minTime) }
+        if persistedOverlaps && series.headOwnsRow { ownedRows.append(series.head.minTime) }
         if !series.head.isEmpty && series.head.maxTime >= range.lowerBound && series.head.minTime <= range.upperBound {
-            chunks.append(series.head)
+            head = series.head
         }
         if let extras = series.extras {
             outOfOrder = extras.outOfOrder.filter { range.contains($0.timestamp) }
             histograms = extras.histograms.filter { range.contains($0.timestamp) }
         }
+    }
+
+    /// The copied chunks, oldest first.
+    var chunks: [XORChunk] {
+        guard let head else { return pending }
+        return pending + [head]
     }
 }
 
@@ -275,14 +285,19 @@ extension HeadSnapshot {
         guard !persistedOverlaps, outOfOrder.isEmpty, histograms.isEmpty else { return nil }
         var capacity = 0
         var previousMax = Int64.min
-        for index in chunks.indices where !chunks[index].isEmpty {
-            guard chunks[index].minTime > previousMax else { return nil }
-            previousMax = chunks[index].maxTime
-            capacity += chunks[index].count
+        for index in pending.indices where !pending[index].isEmpty {
+            guard pending[index].minTime > previousMax else { return nil }
+            previousMax = pending[index].maxTime
+            capacity += pending[index].count
+        }
+        if let head {
+            guard head.minTime > previousMax else { return nil }
+            capacity += head.count
         }
         var samples: [Sample] = []
         samples.reserveCapacity(capacity)
-        for index in chunks.indices { chunks[index].appendSamples(in: range, to: &samples) }
+        for index in pending.indices { pending[index].appendSamples(in: range, to: &samples) }
+        head?.appendSamples(in: range, to: &samples)
         return samples
     }
 }
