@@ -114,8 +114,22 @@ struct StoreExemplarEncodingTests {
         if labels["span_id"] != nil {
             #expect(encoded.count < 50)
         }
+        if labels.keys.sorted() == ["span_id", "trace_id"], labels.values.allSatisfy({ $0.count == 32 || $0.count == 16 }) {
+            // Code bytes for both names, the ids as bytes: 2 + 1 + 16 + 2 + 1 + 8.
+            #expect(encoded.count == 30, "\(encoded.count) bytes")
+        }
         for length in 0..<encoded.count where length > 0 {
             _ = ExemplarLabelEncoding.decode(Array(encoded[..<length]))
         }
+    }
+
+    @Test("an exemplar label encoding written before name codes still decodes")
+    func namesSpelledOutStillDecode() {
+        // trace_id spelled out (as every encoding before codes was), then a hex value of 4 characters.
+        var old: [UInt8] = [8] + Array("trace_id".utf8) + [4 << 1 | 1, 0xab, 0xcd]
+        old += [3] + Array("env".utf8) + [4 << 1] + Array("prod".utf8)
+        #expect(ExemplarLabelEncoding.decode(old) == Labels([Label(name: "trace_id", value: "abcd"), Label(name: "env", value: "prod")]))
+        // An unknown code is refused, not read as some other name.
+        #expect(ExemplarLabelEncoding.decode([0, UInt8(ExemplarLabelEncoding.knownNames.count), 0]) == nil)
     }
 }

@@ -6,19 +6,32 @@ import PivotModel
 ///
 /// ```
 /// per label with a non-empty value, in the order given:
-///   uvarint(name length) name
+///   uvarint(name length) name                                 any name, or
+///   0x00 + code byte                                          a name of `knownNames` (its index)
 ///   uvarint(value length << 1 | 1) + value length / 2 bytes   lower-case hex of even length
 ///   uvarint(value length << 1)     + value                    any other value
 /// ```
+///
+/// A name is never empty, so a zero length marks a code; encodings written before codes existed
+/// (names always spelled out) decode unchanged.
 enum ExemplarLabelEncoding {
+    /// Names nearly every exemplar has (OpenTelemetry's and Prometheus's trace and span ids), written
+    /// as one code byte each. Append-only: a code, once written, must keep its name.
+    static let knownNames: [[UInt8]] = ["trace_id", "span_id", "traceID", "spanID", "trace_flags"].map { Array($0.utf8) }
+
     static func encode(
         arena: UnsafeRawBufferPointer, refs: UnsafeBufferPointer<WriteBatch.LabelRef>, into out: inout [UInt8]
     ) {
         for ref in refs where ref.value.length > 0 {
             let name = UnsafeRawBufferPointer(rebasing: arena[LabelSetEncoding.range(ref.name)])
             let value = UnsafeRawBufferPointer(rebasing: arena[LabelSetEncoding.range(ref.value)])
-            VarInt.appendUnsigned(UInt64(name.count), to: &out)
-            out.append(contentsOf: name)
+            if let code = knownNames.firstIndex(where: { $0.elementsEqual(name) }) {
+                out.append(0)
+                out.append(UInt8(code))
+            } else {
+                VarInt.appendUnsigned(UInt64(name.count), to: &out)
+                out.append(contentsOf: name)
+            }
             if value.count % 2 == 0 && value.allSatisfy(isLowerHex) {
                 VarInt.appendUnsigned(UInt64(value.count) << 1 | 1, to: &out)
                 var index = 0
@@ -39,7 +52,16 @@ enum ExemplarLabelEncoding {
             var cursor = ByteCursor(raw)
             var labels: [Label] = []
             while !cursor.isAtEnd {
-                guard let name = cursor.lengthPrefixed(), let header = cursor.unsigned() else { return nil }
+                let name: String
+                if cursor.position < raw.count && raw[cursor.position] == 0 {
+                    cursor.position += 1
+                    guard let code = cursor.byte(), Int(code) < knownNames.count else { return nil }
+                    name = String(decoding: knownNames[Int(code)], as: UTF8.self)
+                } else {
+                    guard let bytes = cursor.lengthPrefixed() else { return nil }
+                    name = String(decoding: bytes, as: UTF8.self)
+                }
+                guard let header = cursor.unsigned() else { return nil }
                 let length = Int(header >> 1)
                 let value: String
                 if header & 1 == 1 {
@@ -57,7 +79,7 @@ enum ExemplarLabelEncoding {
                     value = String(decoding: raw[cursor.position..<cursor.position + length], as: UTF8.self)
                     cursor.position += length
                 }
-                labels.append(Label(name: String(decoding: name, as: UTF8.self), value: value))
+                labels.append(Label(name: name, value: value))
             }
             return Labels(labels)
         }
