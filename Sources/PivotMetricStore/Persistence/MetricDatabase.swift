@@ -78,7 +78,7 @@ final class MetricDatabase: @unchecked Sendable {
         /// The newest time in chunks other than `lastChunk`, and in histograms.
         var coldMaxTime: Int64 = .min
         /// The chunk with the greatest min time.
-        var lastChunk: [UInt8]?
+        var lastChunk: PersistedChunk?
         var lastHistogram: HistogramSample?
     }
 
@@ -94,7 +94,7 @@ final class MetricDatabase: @unchecked Sendable {
             let lastMin = last.int64(at: 0)
             let data = last.blob(at: 1)
             let crc = last.isNull(at: 2) ? nil : last.int64(at: 2)
-            state.lastChunk = ChunkIntegrity.verifiedChunk(data, crc: crc, series: Int64(id), minTime: lastMin) == nil ? nil : data
+            state.lastChunk = ChunkIntegrity.verifiedChunk(data, crc: crc, series: Int64(id), minTime: lastMin)
             last.reset()
             let newest = try statement("SELECT max(max_t) FROM chunks WHERE series_id = ?1 AND min_t >= ?2")
             try newest.bind(Int64(id), at: 1)

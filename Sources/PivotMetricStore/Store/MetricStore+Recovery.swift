@@ -90,7 +90,7 @@ extension MetricStore {
         series.persistedMinTime = state.minTime
         series.persistedMaxTime = state.maxTime
         series.coldMaxTime = state.coldMaxTime
-        if let bytes = state.lastChunk, let chunk = try? PersistedChunk(bytes: bytes), let last = chunk.lastSample {
+        if let chunk = state.lastChunk, let last = chunk.lastSample {
             series.maxTime = max(last.timestamp, series.maxTime)
             series.lastValueBits = last.value.bitPattern
             let policy = options.chunks
