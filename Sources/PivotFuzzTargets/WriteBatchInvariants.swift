@@ -13,24 +13,21 @@ enum WriteBatchInvariants {
         for (index, ref) in batch.labelRefs.enumerated() {
             FuzzInvariant.check(inBytes(ref.name) && inBytes(ref.value), "\(source): label ref \(index) outside the arena")
         }
+        /// `range` indexes an array of `count` elements.
+        func inside(_ range: Range<Int>, _ count: Int) -> Bool { range.lowerBound >= 0 && range.upperBound <= count }
         for (index, series) in batch.series.enumerated() {
-            FuzzInvariant.check(
-                series.labels.lowerBound >= 0 && series.labels.upperBound <= batch.labelRefs.count,
-                "\(source): series \(index) labels \(series.labels) outside \(batch.labelRefs.count) label refs")
-            FuzzInvariant.check(
-                series.samples.lowerBound >= 0 && series.samples.upperBound <= batch.samples.count,
-                "\(source): series \(index) samples \(series.samples) outside \(batch.samples.count)")
-            FuzzInvariant.check(
-                series.histograms.lowerBound >= 0 && series.histograms.upperBound <= batch.histograms.count,
-                "\(source): series \(index) histograms \(series.histograms) outside \(batch.histograms.count)")
-            FuzzInvariant.check(
-                series.exemplars.lowerBound >= 0 && series.exemplars.upperBound <= batch.exemplars.count,
-                "\(source): series \(index) exemplars \(series.exemplars) outside \(batch.exemplars.count)")
+            let parts: [(String, Range<Int>, Int)] = [
+                ("labels", series.labels, batch.labelRefs.count), ("samples", series.samples, batch.samples.count),
+                ("histograms", series.histograms, batch.histograms.count),
+                ("exemplars", series.exemplars, batch.exemplars.count),
+            ]
+            for (name, range, count) in parts {
+                FuzzInvariant.check(inside(range, count), "\(source): series \(index) \(name) \(range) outside \(count)")
+            }
         }
         for (index, exemplar) in batch.exemplars.enumerated() {
             FuzzInvariant.check(
-                exemplar.labels.lowerBound >= 0 && exemplar.labels.upperBound <= batch.labelRefs.count,
-                "\(source): exemplar \(index) labels outside the label refs")
+                inside(exemplar.labels, batch.labelRefs.count), "\(source): exemplar \(index) labels outside the label refs")
         }
         // What the ingest path does next; it must not crash on any batch a decoder produced.
         _ = SeriesLabelValidation.firstProblem(in: batch)
