@@ -21,6 +21,8 @@ public final class SQLiteDatabase: @unchecked Sendable {
     /// Statements used by `transaction`, prepared on first use. Guarded by the callers' serialization.
     private var transactionStatements: TransactionStatements?
     private var savepointDepth = 0
+    /// Set by `trackWALFrames()`: the frame count SQLite's WAL hook reported last.
+    private let walFrames = WALFrameCounter()
 
     /// Opens (and with `.readWriteCreate`, creates) the database at `path` and applies `options`.
     /// `":memory:"` opens a private in-memory database.
@@ -120,6 +122,21 @@ public final class SQLiteDatabase: @unchecked Sendable {
     /// Rows changed by the most recent `INSERT`, `UPDATE` or `DELETE` on this connection.
     public var changes: Int { Int(sqlite3_changes64(handle)) }
 
+    /// Makes `walFrames` follow the WAL: after each commit on this connection SQLite reports how many
+    /// frames (pages) the WAL holds. This replaces SQLite's automatic checkpoint on this connection
+    /// (set `walAutoCheckpointPages` to 0 and checkpoint yourself).
+    public func trackWALFrames() {
+        sqlite3_wal_hook(handle, { context, _, _, frames in
+            guard let context else { return SQLITE_OK }
+            Unmanaged<WALFrameCounter>.fromOpaque(context).takeUnretainedValue().frames.store(Int(frames), ordering: .relaxed)
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(walFrames).toOpaque())
+    }
+
+    /// Frames in the WAL after the last commit on this connection, once `trackWALFrames()` was called
+    /// (0 before). A checkpoint that resets the WAL shows here only after the next commit.
+    public var walFrameCount: Int { walFrames.frames.load(ordering: .relaxed) }
+
     /// Whether a transaction is open on this connection.
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
@@ -201,4 +218,9 @@ public final class SQLiteDatabase: @unchecked Sendable {
         try execute("RELEASE \(name)")
         return result
     }
+}
+
+/// The WAL hook's context: lives as long as the connection, which holds it.
+private final class WALFrameCounter: Sendable {
+    let frames = Atomic<Int>(0)
 }

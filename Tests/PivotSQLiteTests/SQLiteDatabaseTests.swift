@@ -197,6 +197,31 @@ struct SQLiteDatabaseTests {
         #expect(throws: SQLiteError.self) { try reader.execute("INSERT INTO t VALUES (1)") }
     }
 
+    @Test func walFrameCountFollowsCommitsAndRestartsAfterACheckpoint() throws {
+        // Each commit adds frames; after a complete checkpoint the next commit writes the WAL from its start.
+        let temporary = TemporaryDatabase()
+        defer { temporary.remove() }
+        var options = SQLiteOptions()
+        options.walAutoCheckpointPages = 0
+        let database = try SQLiteDatabase(path: temporary.path, options: options)
+        database.trackWALFrames()
+        #expect(database.walFrameCount == 0)
+        try database.execute("CREATE TABLE t (v BLOB)")
+        let afterCreate = database.walFrameCount
+        #expect(afterCreate > 0)
+        let insert = try database.prepare("INSERT INTO t VALUES (?1)")
+        for _ in 0..<20 {
+            try insert.bind([UInt8](repeating: 7, count: 8_000), at: 1)
+            try insert.run()
+        }
+        let grown = database.walFrameCount
+        #expect(grown > afterCreate + 40)
+        try database.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        try insert.bind([UInt8](repeating: 7, count: 10), at: 1)
+        try insert.run()
+        #expect(database.walFrameCount < 5)
+    }
+
     @Test func aClosedDatabaseRefusesWork() throws {
         // After close, execute and prepare throw SQLITE_MISUSE instead of touching a closed handle.
         let database = try SQLiteDatabase(path: ":memory:")

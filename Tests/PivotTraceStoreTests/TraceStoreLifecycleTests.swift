@@ -149,6 +149,8 @@ import Testing
             var sent = batch(service: "api", (0..<100).map { TestSpan(UInt8(round), UInt8($0), "op", start: UInt64(round), millis: 1) })
             for index in sent.spans.indices { sent.spans[index].bytes = payload }
             #expect(try await store.append(sent).spansWritten == 100)
+            // Twice the threshold and one commit (~0.45 MB): the WAL is rewritten in place, not grown.
+            #expect(fileSize(directory.path + "/traces.db-wal") < 3 << 20)
         }
         for round in 0..<10 { #expect(try store.stored(UInt8(round))?.spans.count == 100) }
         await store.close()
@@ -159,4 +161,8 @@ import Testing
             }
         }
     }
+}
+
+private func fileSize(_ path: String) -> Int {
+    (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
 }

@@ -217,9 +217,7 @@ extension TraceStore {
         }
         // Only committed rows become known.
         writer.nextChunkID = chunkID
-        // Roughly what the commit put in the WAL: chunks, plus span, trace and index rows.
-        let bytes = prepared.groups.reduce(0) { $0 + $1.chunk.count + 200 * $1.spans.count + 150 * (1 + $1.services.count) }
-        checkpointer.committed(bytes: bytes, writer: database)
+        checkpointer.committed(writer: database)
         catalog.withLock { $0.merge(added) }
         return result
     }

@@ -83,12 +83,16 @@ public final class TraceStore: TraceAppendable, TraceQueryable, Sendable {
                     "path": "\(path)", "versions": "\(applied.map(String.init).joined(separator: ","))",
                 ])
             }
+            database.trackWALFrames()
             let writer = try Writer(database: database)
             let readers = ReaderPool(
                 path: path, cacheKiB: options.readerCacheSizeKiB, idleLimit: options.idleReadConnections,
                 first: try ReaderPool.open(path: path, cacheKiB: options.readerCacheSizeKiB))
             let catalog = try Catalog.load(from: database)
-            let checkpointer = try Checkpointer(path: path, thresholdBytes: options.walCheckpointBytes)
+            let pageSize = try database.prepare("PRAGMA page_size")
+            _ = try pageSize.step()
+            let checkpointer = try Checkpointer(
+                path: path, thresholdBytes: options.walCheckpointBytes, pageSize: Int(pageSize.int64(at: 0)))
             return TraceStore(options: options, writer: writer, readers: readers, checkpointer: checkpointer, catalog: catalog, logger: logger)
         } catch let error as SQLiteError {
             opened?.close()

@@ -22,8 +22,8 @@ public struct TraceStoreOptions: Sendable, Hashable {
     /// Reading connections kept open between reads (more are opened while reads run concurrently).
     /// Default 4.
     public var idleReadConnections: Int = 4
-    /// Bytes written to the WAL (estimated) after which it is checkpointed into the database file,
-    /// in the background. Default 64 MiB: fewer, larger checkpoints keep ingest fast.
+    /// WAL size after which it is checkpointed into the database file in the background; at twice
+    /// this the writer checkpoints itself, so the WAL file stays near that size. Default 64 MiB.
     public var walCheckpointBytes: Int
 
     public init(
