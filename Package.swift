@@ -151,7 +151,7 @@ let package = Package(
             name: "PivotBench",
             dependencies: [
                 "PivotWire", "CPivotProtobufC", "PivotRemoteWrite", "PivotOTLP", "PivotModel", "PivotIngest", "PivotMetricStore",
-                "PivotStorage", "CPivotSupport",
+                "PivotStorage", "PivotTraceStore", "CPivotSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
             ],

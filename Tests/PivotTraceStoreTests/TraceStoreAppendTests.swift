@@ -84,7 +84,6 @@ import Testing
             #expect(try await store.append(retry) == TraceAppendResult(spansWritten: 0, duplicateSpans: 3))
             let trace = try #require(try store.stored(1))
             #expect(trace.spans.map(\.name) == ["GET /", "a", "b"])
-            #expect(try store.rowCount("spans") == 3)
             #expect(try store.rowCount("span_chunks") == 2)
         }
     }
@@ -119,10 +118,13 @@ import Testing
             #expect(try store.stored(1)?.spans.first?.bytes == random)
             #expect(try store.stored(2)?.spans.first?.bytes == repetitive)
         }
-        let chunk = SpanChunk.encode([sent.spans[1]], scratch: &sent.spans[0].bytes)
+        let prepared = SpanChunk.prepare([sent.spans[1]], scratch: &sent.spans[0].bytes)
+        let chunk = SpanChunk.row(prepared, resourceIDs: [7], scopeIDs: [9])
         #expect(chunk.first == SpanChunk.snappy && chunk.count < repetitive.count / 4)
         let decoded = try #require(chunk.withUnsafeBytes { SpanChunk.decode($0) })
         #expect(decoded.bytes(slot: 0) == repetitive)
+        #expect(decoded.fields.first?.spanID == sent.spans[1].spanID)
+        #expect(decoded.fields.first?.resourceID == 7 && decoded.fields.first?.scopeID == 9)
         #expect(SpanChunk.decode(UnsafeRawBufferPointer(start: nil, count: 0)) == nil)
     }
 

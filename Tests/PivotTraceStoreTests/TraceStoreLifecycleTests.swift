@@ -39,7 +39,6 @@ import Testing
             #expect(try store.stored(2) != nil)
             #expect(try store.searchTraces(TraceSearchQuery()).map(\.traceID) == [traceID(2)])
             #expect(try store.searchTraces(TraceSearchQuery(serviceName: "db")).isEmpty)
-            #expect(try store.rowCount("spans") == 1)
             #expect(try store.rowCount("span_chunks") == 1)
             #expect(try store.rowCount("traces") == 1)
             #expect(try store.rowCount("trace_services") == 1)

@@ -9,9 +9,9 @@ struct PreparedBatch: Sendable {
     /// The spans of one trace in this batch.
     struct TraceGroup: Sendable {
         var traceID: [UInt8]
-        /// Indexes into `SpanBatch.spans`, in slot order.
+        /// Indexes into `SpanBatch.spans`, in slot order (a span id repeated in the batch only once).
         var spans: [Int] = []
-        var chunk: [UInt8] = []
+        var chunk = SpanChunk.Prepared(format: SpanChunk.raw, payload: [], references: [])
         var start: UInt64
         var end: UInt64
         /// Set when the root span (no parent) is in this batch.
@@ -28,6 +28,8 @@ struct PreparedBatch: Sendable {
     var tagKeys: [Catalog.TagKey]
     var tagValues: [Catalog.TagValue]
     var operations: [Catalog.Operation]
+    /// Spans left out because the batch already had their trace and span id.
+    var repeatedSpans = 0
 
     init(_ batch: SpanBatch, known: Catalog, options: TraceStoreOptions) {
         resourceHashes = batch.resources.map { ContentHash.hash($0.bytes, $0.schemaURL) }
@@ -38,6 +40,9 @@ struct PreparedBatch: Sendable {
         var groups: [TraceGroup] = []
         var operations: Set<Catalog.Operation> = []
         var tags = TagCollector(known: known, options: options)
+        var repeated = 0
+        var seen = Set<SpanKey>()
+        seen.reserveCapacity(batch.spans.count)
         for (index, span) in batch.spans.enumerated() {
             let service = batch.resources.indices.contains(span.resource) ? batch.resources[span.resource].serviceName : ""
             let end = max(span.endTimeUnixNano, span.startTimeUnixNano)
@@ -48,6 +53,10 @@ struct PreparedBatch: Sendable {
                 position = groups.count
                 groupIndex[span.traceID] = position
                 groups.append(TraceGroup(traceID: span.traceID, start: span.startTimeUnixNano, end: end))
+            }
+            guard seen.insert(SpanKey(group: position, spanID: span.spanID)).inserted else {
+                repeated += 1
+                continue
             }
             groups[position].spans.append(index)
             groups[position].start = min(groups[position].start, span.startTimeUnixNano)
@@ -67,13 +76,20 @@ struct PreparedBatch: Sendable {
         }
         var scratch: [UInt8] = []
         for position in groups.indices {
-            groups[position].chunk = SpanChunk.encode(groups[position].spans.lazy.map { batch.spans[$0] }, scratch: &scratch)
+            groups[position].chunk = SpanChunk.prepare(groups[position].spans.lazy.map { batch.spans[$0] }, scratch: &scratch)
         }
         self.groups = groups
+        self.repeatedSpans = repeated
         self.operations = Array(operations)
         self.tagKeys = Array(tags.keys)
         self.tagValues = Array(tags.values)
     }
+}
+
+/// A span within a batch: its trace (as the group's position) and span id.
+private struct SpanKey: Hashable {
+    var group: Int
+    var spanID: [UInt8]
 }
 
 /// Collects the tag keys and listable values of a batch that the catalog does not know yet.

@@ -8,8 +8,9 @@ struct Writer {
     let database: SQLiteDatabase
     let insertResource: SQLiteStatement
     let insertScope: SQLiteStatement
-    let insertSpan: SQLiteStatement
     let insertChunk: SQLiteStatement
+    let readChunk: SQLiteStatement
+    let traceChunks: SQLiteStatement
     /// The id the next `span_chunks` row gets.
     var nextChunkID: Int64
     let upsertTrace: SQLiteStatement
@@ -24,18 +25,16 @@ struct Writer {
             "INSERT INTO resources (hash, bytes, schema_url, service, attrs) VALUES (?1, ?2, ?3, ?4, ?5)")
         insertScope = try database.prepare(
             "INSERT INTO scopes (hash, bytes, schema_url, name, version) VALUES (?1, ?2, ?3, ?4, ?5)")
-        insertSpan = try database.prepare("""
-            INSERT OR IGNORE INTO spans
-                (trace_id, span_id, chunk_id, slot, parent, resource_id, scope_id, name, kind, start, end, status)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-            """)
         insertChunk = try database.prepare("INSERT INTO span_chunks (id, data) VALUES (?1, ?2)")
+        readChunk = try database.prepare("SELECT data FROM span_chunks WHERE id = ?1")
+        traceChunks = try database.prepare("SELECT chunks FROM traces WHERE trace_id = ?1")
         let last = try database.prepare("SELECT coalesce(max(id), 0) FROM span_chunks")
         _ = try last.step()
         nextChunkID = last.int64(at: 0) + 1
         upsertTrace = try database.prepare("""
-            INSERT INTO traces (trace_id, start, end, root_service, root_name) VALUES (?1, ?2, ?3, ?4, ?5)
+            INSERT INTO traces (trace_id, start, end, root_service, root_name, chunks) VALUES (?1, ?2, ?3, ?4, ?5, ?7)
             ON CONFLICT (trace_id) DO UPDATE SET start = min(start, excluded.start), end = max(end, excluded.end),
+                chunks = chunks || excluded.chunks,
                 root_service = CASE WHEN ?6 THEN excluded.root_service ELSE root_service END,
                 root_name = CASE WHEN ?6 THEN excluded.root_name ELSE root_name END
             """)
@@ -136,36 +135,27 @@ extension TraceStore {
                 scopeIDs.append(id)
             }
 
-            // Spans, one chunk per trace: a (trace, span) already stored is skipped; a chunk whose
-            // spans were all skipped is not stored.
+            // Spans, one chunk per trace. Spans whose trace and span id are stored already are left
+            // out (a retried export); a trace with nothing new is not touched.
             var written = 0
-            var duplicates = 0
-            let insert = writer.insertSpan
+            var duplicates = prepared.repeatedSpans
+            var scratch: [UInt8] = []
             for group in prepared.groups {
-                var groupWritten = 0
-                for (slot, index) in group.spans.enumerated() {
-                    let span = batch.spans[index]
-                    try insert.bind(span.traceID, at: 1)
-                    try insert.bind(span.spanID, at: 2)
-                    try insert.bind(chunkID, at: 3)
-                    try insert.bind(slot, at: 4)
-                    try insert.bind(span.parentSpanID, at: 5)
-                    try insert.bind(resourceIDs.indices.contains(span.resource) ? resourceIDs[span.resource] : 0, at: 6)
-                    try insert.bind(scopeIDs.indices.contains(span.scope) ? scopeIDs[span.scope] : 0, at: 7)
-                    try insert.bind(span.name, at: 8)
-                    try insert.bind(Int64(span.kind), at: 9)
-                    try insert.bind(Int64(clamping: span.startTimeUnixNano), at: 10)
-                    try insert.bind(Int64(clamping: span.endTimeUnixNano), at: 11)
-                    try insert.bind(Int64(span.statusCode), at: 12)
-                    try insert.run()
-                    if database.changes > 0 { groupWritten += 1 } else { duplicates += 1 }
+                var chunk = group.chunk
+                var count = group.spans.count
+                if let stored = try Self.storedSpanIDs(of: group.traceID, writer: writer), !stored.isEmpty {
+                    let fresh = group.spans.filter { !stored.contains(batch.spans[$0].spanID) }
+                    duplicates += group.spans.count - fresh.count
+                    guard !fresh.isEmpty else { continue }
+                    if fresh.count < group.spans.count {
+                        chunk = SpanChunk.prepare(fresh.lazy.map { batch.spans[$0] }, scratch: &scratch)
+                    }
+                    count = fresh.count
                 }
-                guard groupWritten > 0 else { continue }
-                written += groupWritten
+                written += count
                 try writer.insertChunk.bind(chunkID, at: 1)
-                try writer.insertChunk.bind(group.chunk, at: 2)
+                try writer.insertChunk.bind(SpanChunk.row(chunk, resourceIDs: resourceIDs, scopeIDs: scopeIDs), at: 2)
                 try writer.insertChunk.run()
-                chunkID += 1
 
                 let trace = writer.upsertTrace
                 try trace.bind(group.traceID, at: 1)
@@ -174,7 +164,9 @@ extension TraceStore {
                 try trace.bind(group.rootService ?? "", at: 4)
                 try trace.bind(group.rootName, at: 5)
                 try trace.bind(group.rootService == nil ? 0 : 1, at: 6)
+                try trace.bind(TraceChunkList.encode(chunkID), at: 7)
                 try trace.run()
+                chunkID += 1
                 for (service, range) in group.services {
                     let part = writer.upsertTraceService
                     try part.bind(service, at: 1)
@@ -220,5 +212,22 @@ extension TraceStore {
         checkpointer.committed(writer: database)
         catalog.withLock { $0.merge(added) }
         return result
+    }
+
+    /// The span ids stored for a trace, or nil when the trace is not stored.
+    private static func storedSpanIDs(of traceID: [UInt8], writer: Writer) throws(SQLiteError) -> Set<[UInt8]>? {
+        let lookup = writer.traceChunks
+        defer { lookup.reset() }
+        try lookup.bind(traceID, at: 1)
+        guard try lookup.step() else { return nil }
+        var ids = Set<[UInt8]>()
+        for chunk in lookup.withBlob(at: 0, TraceChunkList.decode) {
+            let read = writer.readChunk
+            defer { read.reset() }
+            try read.bind(chunk, at: 1)
+            guard try read.step(), let decoded = read.withBlob(at: 0, SpanChunk.decode) else { continue }
+            for fields in decoded.fields { ids.insert(fields.spanID) }
+        }
+        return ids
     }
 }

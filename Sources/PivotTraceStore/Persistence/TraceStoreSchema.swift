@@ -2,13 +2,12 @@ import PivotSQLite
 
 /// The trace database's tables. Times are Unix nanoseconds (as signed 64-bit integers).
 ///
-/// - `spans`: one small row per span (ids, name, kind, times, status, resource and scope ids),
-///   clustered by (trace id, span id), so a trace is one range read and a retried span is found by
-///   its key. Each points at a `span_chunks` row and its slot there.
-/// - `span_chunks`: the large part (attributes and span bytes) of the spans of one trace that came
-///   in one append, appended in arrival order (sequential writes, Snappy-compressed; `SpanChunk`).
-/// - `traces`: per trace, first start, last end, root service and name; indexed by start (searches
-///   walk it newest first; retention walks it oldest first).
+/// - `span_chunks`: the spans of one trace that came in one append (ids, name, kind, times, status,
+///   resource and scope ids, attributes and span bytes), appended in arrival order (sequential
+///   writes, Snappy-compressed; `SpanChunk`).
+/// - `traces`: per trace, first start, last end, root service and name, and its chunk ids; keyed by
+///   trace id (a trace is one lookup, then its few chunks) and indexed by start (searches walk it
+///   newest first; retention walks it oldest first).
 /// - `trace_services`: per append, trace and service taking part, that part's first start and last
 ///   end, keyed (service, start, trace id): inserts land at the end of each service's range, and a
 ///   service search is an index range walked backwards. A trace sent in several appends has several
@@ -18,6 +17,10 @@ import PivotSQLite
 ///
 /// Migration 1 kept one `span_data` row per span; migration 2 replaces it with `span_chunks`. The
 /// earlier layout never shipped in a release, so migration 2 drops its spans instead of converting them.
+/// Migration 3 moves each span's fields from a row of `spans` into its chunk and lists a trace's
+/// chunks in its `traces` row (`TraceChunkList`), so an append writes one row per trace instead of
+/// one per span; it renames `spans` to `legacy_spans`, which `LegacyLayout.convert` rewrites into
+/// chunks of the new layout and then drops.
 enum TraceStoreSchema {
     static let migrator = SchemaMigrator(migrations: [
         """
@@ -67,6 +70,10 @@ enum TraceStoreSchema {
             parent BLOB NOT NULL, resource_id INTEGER NOT NULL, scope_id INTEGER NOT NULL, name TEXT NOT NULL,
             kind INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, status INTEGER NOT NULL,
             PRIMARY KEY (trace_id, span_id)) WITHOUT ROWID;
+        """,
+        """
+        ALTER TABLE traces ADD COLUMN chunks BLOB NOT NULL DEFAULT x'';
+        ALTER TABLE spans RENAME TO legacy_spans;
         """,
     ])
 }

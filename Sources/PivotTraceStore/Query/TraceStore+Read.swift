@@ -10,18 +10,17 @@ extension TraceStore {
         try checkReadable()
         do {
             let rows = try readers.withReader { reader throws(SQLiteError) -> [Reader.SpanRow]? in
-                if startUnixNano != nil || endUnixNano != nil {
-                    let summary = reader.traceSummary
-                    defer { summary.reset() }
-                    try summary.bind(id, at: 1)
-                    guard try summary.step() else { return nil }
-                    let start = UInt64(clamping: summary.int64(at: 0))
-                    let end = UInt64(clamping: summary.int64(at: 1))
-                    if let startUnixNano, end < startUnixNano { return nil }
-                    if let endUnixNano, start > endUnixNano { return nil }
-                }
-                var rows = try reader.spanRows(of: id)
-                try reader.complete(&rows, with: .attributesAndBytes)
+                let summary = reader.traceSummary
+                defer { summary.reset() }
+                try summary.bind(id, at: 1)
+                guard try summary.step() else { return nil }
+                let start = UInt64(clamping: summary.int64(at: 0))
+                let end = UInt64(clamping: summary.int64(at: 1))
+                if let startUnixNano, end < startUnixNano { return nil }
+                if let endUnixNano, start > endUnixNano { return nil }
+                let spans = try reader.spans(of: id, chunks: summary.withBlob(at: 2, TraceChunkList.decode))
+                var rows = spans.rows
+                spans.complete(&rows, with: .attributesAndBytes)
                 return rows
             }
             guard let rows, !rows.isEmpty else { return nil }
@@ -100,19 +99,20 @@ extension TraceStore {
                     if query.serviceName != nil, !seen.insert(traceID).inserted { continue }
                     if let deadline = query.deadline, ContinuousClock.now >= deadline { break }
                     inspected += 1
-                    var candidates = try reader.spanRows(of: traceID).filter { row in
+                    let spans = try reader.spans(of: traceID, chunks: statement.withBlob(at: 5, TraceChunkList.decode))
+                    var candidates = spans.rows.filter { row in
                         if let service = query.serviceName, (resources[row.resourceID] ?? unknown).serviceName != service { return false }
                         if let name = query.spanName, row.span.name != name { return false }
                         return true
                     }
                     if let filter = query.spanFilter {
-                        try reader.complete(&candidates, with: .attributes)
+                        spans.complete(&candidates, with: .attributes)
                         candidates = candidates.filter { filter($0.span, resources[$0.resourceID] ?? unknown) }
                     }
                     guard !candidates.isEmpty else { continue }
                     candidates.sort(by: Self.startOrder)
                     var shown = Array(candidates.prefix(max(0, query.spansPerTrace)))
-                    try reader.complete(&shown, with: .attributesAndBytes)
+                    spans.complete(&shown, with: .attributesAndBytes)
                     let start = UInt64(clamping: statement.int64(at: 1))
                     let end = UInt64(clamping: statement.int64(at: 2))
                     found.append(TraceSummary(

@@ -67,10 +67,15 @@ extension TraceStore {
             try select.run()
             let count = database.changes
             guard count > 0 else { return 0 }
+            let chunks = try database.prepare("SELECT t.chunks FROM temp.expired e JOIN traces t ON t.trace_id = e.trace_id")
+            let deleteChunk = try database.prepare("DELETE FROM span_chunks WHERE id = ?1")
+            while try chunks.step() {
+                for id in chunks.withBlob(at: 0, TraceChunkList.decode) {
+                    try deleteChunk.bind(id, at: 1)
+                    try deleteChunk.run()
+                }
+            }
             try database.execute("""
-                DELETE FROM span_chunks WHERE id IN (
-                    SELECT s.chunk_id FROM temp.expired e JOIN spans s ON s.trace_id = e.trace_id);
-                DELETE FROM spans WHERE trace_id IN (SELECT trace_id FROM temp.expired);
                 DELETE FROM traces WHERE trace_id IN (SELECT trace_id FROM temp.expired);
                 DELETE FROM temp.expired;
                 """)

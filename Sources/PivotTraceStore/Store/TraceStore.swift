@@ -83,6 +83,7 @@ public final class TraceStore: TraceAppendable, TraceQueryable, Sendable {
                     "path": "\(path)", "versions": "\(applied.map(String.init).joined(separator: ","))",
                 ])
             }
+            try LegacyLayout.convert(database, logger: logger)
             database.trackWALFrames()
             let writer = try Writer(database: database)
             let readers = ReaderPool(

@@ -1,0 +1,95 @@
+import Logging
+import PivotModel
+import PivotSQLite
+
+/// Converts traces stored before schema version 3, when each span's fields were a row of a `spans`
+/// table (renamed `legacy_spans` by migration 3) and chunks held only attributes and bytes, into
+/// chunks of the current layout listed in their `traces` row. Runs once when the store opens, a
+/// thousand traces per transaction (an interrupted conversion continues at the next open), then
+/// drops `legacy_spans`.
+enum LegacyLayout {
+    static func convert(_ database: SQLiteDatabase, logger: Logger) throws {
+        let exists = try database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'legacy_spans'")
+        guard try exists.step() else { return }
+        exists.reset()
+        let nextTraces = try database.prepare("SELECT DISTINCT trace_id FROM legacy_spans LIMIT 1000")
+        let rowsOfTrace = try database.prepare("""
+            SELECT span_id, parent, resource_id, scope_id, name, kind, start, end, status, chunk_id, slot
+            FROM legacy_spans WHERE trace_id = ?1 ORDER BY chunk_id, slot
+            """)
+        let readChunk = try database.prepare("SELECT data FROM span_chunks WHERE id = ?1")
+        let deleteChunk = try database.prepare("DELETE FROM span_chunks WHERE id = ?1")
+        let insertChunk = try database.prepare("INSERT INTO span_chunks (id, data) VALUES (?1, ?2)")
+        let setChunks = try database.prepare("UPDATE traces SET chunks = chunks || ?2 WHERE trace_id = ?1")
+        let deleteRows = try database.prepare("DELETE FROM legacy_spans WHERE trace_id = ?1")
+        let last = try database.prepare("SELECT coalesce(max(id), 0) FROM span_chunks")
+        _ = try last.step()
+        var nextChunkID = last.int64(at: 0) + 1
+        last.reset()
+        var converted = 0
+        while true {
+            let count = try database.transaction { () throws -> Int in
+                var traceIDs: [[UInt8]] = []
+                while try nextTraces.step() { traceIDs.append(nextTraces.blob(at: 0)) }
+                nextTraces.reset()
+                var scratch: [UInt8] = []
+                for traceID in traceIDs {
+                    try rowsOfTrace.bind(traceID, at: 1)
+                    var rows: [(span: SpanBatch.Span, resource: Int64, scope: Int64, chunk: Int64, slot: Int)] = []
+                    while try rowsOfTrace.step() {
+                        let span = SpanBatch.Span(
+                            traceID: traceID, spanID: rowsOfTrace.blob(at: 0), parentSpanID: rowsOfTrace.blob(at: 1),
+                            name: rowsOfTrace.text(at: 4), kind: Int32(truncatingIfNeeded: rowsOfTrace.int64(at: 5)),
+                            startTimeUnixNano: UInt64(clamping: rowsOfTrace.int64(at: 6)),
+                            endTimeUnixNano: UInt64(clamping: rowsOfTrace.int64(at: 7)),
+                            statusCode: Int32(truncatingIfNeeded: rowsOfTrace.int64(at: 8)), resource: 0, scope: 0, bytes: [])
+                        rows.append((span, rowsOfTrace.int64(at: 2), rowsOfTrace.int64(at: 3), rowsOfTrace.int64(at: 9), rowsOfTrace.int(at: 10)))
+                    }
+                    rowsOfTrace.reset()
+                    // One new chunk per old chunk, so the spans of each append stay together.
+                    var list: [UInt8] = []
+                    var start = 0
+                    while start < rows.count {
+                        var end = start
+                        while end < rows.count && rows[end].chunk == rows[start].chunk { end += 1 }
+                        try readChunk.bind(rows[start].chunk, at: 1)
+                        let old = try readChunk.step() ? readChunk.withBlob(at: 0, SpanChunk.decode) : nil
+                        readChunk.reset()
+                        var resourceIDs: [Int64] = []
+                        var scopeIDs: [Int64] = []
+                        var spans: [SpanBatch.Span] = []
+                        for row in rows[start..<end] {
+                            var span = row.span
+                            span.resource = resourceIDs.firstIndex(of: row.resource) ?? { resourceIDs.append(row.resource); return resourceIDs.count - 1 }()
+                            span.scope = scopeIDs.firstIndex(of: row.scope) ?? { scopeIDs.append(row.scope); return scopeIDs.count - 1 }()
+                            if let old {
+                                span.attributes = old.attributes(slot: row.slot)
+                                span.bytes = old.bytes(slot: row.slot)
+                            }
+                            spans.append(span)
+                        }
+                        let prepared = SpanChunk.prepare(spans, scratch: &scratch)
+                        try insertChunk.bind(nextChunkID, at: 1)
+                        try insertChunk.bind(SpanChunk.row(prepared, resourceIDs: resourceIDs, scopeIDs: scopeIDs), at: 2)
+                        try insertChunk.run()
+                        list += TraceChunkList.encode(nextChunkID)
+                        nextChunkID += 1
+                        try deleteChunk.bind(rows[start].chunk, at: 1)
+                        try deleteChunk.run()
+                        start = end
+                    }
+                    try setChunks.bind(traceID, at: 1)
+                    try setChunks.bind(list, at: 2)
+                    try setChunks.run()
+                    try deleteRows.bind(traceID, at: 1)
+                    try deleteRows.run()
+                }
+                return traceIDs.count
+            }
+            guard count > 0 else { break }
+            converted += count
+        }
+        try database.execute("DROP TABLE legacy_spans")
+        logger.info("converted the trace store to its current layout", metadata: ["traces": "\(converted)"])
+    }
+}
