@@ -79,6 +79,8 @@ import Testing
             #expect(try await store.append(sent) == TraceAppendResult(spansWritten: 0, duplicateSpans: 2))
             #expect(try store.rowCount("span_chunks") == 1)
             #expect(throws: (any Error).self) { try store.rowCount("legacy_spans") }
+            #expect(throws: (any Error).self) { try store.rowCount("legacy_trace_services") }
+            #expect(try store.searchTraces(TraceSearchQuery(serviceName: "db")).isEmpty)
         }
     }
 }

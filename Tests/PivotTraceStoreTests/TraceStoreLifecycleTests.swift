@@ -41,7 +41,6 @@ import Testing
             #expect(try store.searchTraces(TraceSearchQuery(serviceName: "db")).isEmpty)
             #expect(try store.rowCount("span_chunks") == 1)
             #expect(try store.rowCount("traces") == 1)
-            #expect(try store.rowCount("trace_services") == 1)
             #expect(try await store.deleteExpired(nowUnixNano: t0 + 7_200 * second) == 0)
         }
     }

@@ -17,8 +17,8 @@ struct PreparedBatch: Sendable {
         /// Set when the root span (no parent) is in this batch.
         var rootService: String?
         var rootName = ""
-        /// Service name → first start and last end of its spans in this batch.
-        var services: [String: (start: UInt64, end: UInt64)] = [:]
+        /// The batch's resources (indices) its spans belong to.
+        var resources: [Int] = []
     }
 
     var resourceHashes: [Int64]
@@ -65,8 +65,7 @@ struct PreparedBatch: Sendable {
                 groups[position].rootService = service
                 groups[position].rootName = span.name
             }
-            let previous = groups[position].services[service] ?? (span.startTimeUnixNano, end)
-            groups[position].services[service] = (min(previous.start, span.startTimeUnixNano), max(previous.end, end))
+            if !groups[position].resources.contains(span.resource) { groups[position].resources.append(span.resource) }
             let operation = Catalog.Operation(service: service, name: span.name, kind: span.kind)
             if !known.operations.contains(operation) { operations.insert(operation) }
             for attribute in span.attributes { tags.note(attribute, scope: .span) }

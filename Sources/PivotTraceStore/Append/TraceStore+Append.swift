@@ -14,7 +14,7 @@ struct Writer {
     /// The id the next `span_chunks` row gets.
     var nextChunkID: Int64
     let upsertTrace: SQLiteStatement
-    let upsertTraceService: SQLiteStatement
+    let insertService: SQLiteStatement
     let insertTagKey: SQLiteStatement
     let insertTagValue: SQLiteStatement
     let insertOperation: SQLiteStatement
@@ -32,15 +32,14 @@ struct Writer {
         _ = try last.step()
         nextChunkID = last.int64(at: 0) + 1
         upsertTrace = try database.prepare("""
-            INSERT INTO traces (trace_id, start, end, root_service, root_name, chunks) VALUES (?1, ?2, ?3, ?4, ?5, ?7)
+            INSERT INTO traces (trace_id, start, end, root_service, root_name, chunks, services)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?8)
             ON CONFLICT (trace_id) DO UPDATE SET start = min(start, excluded.start), end = max(end, excluded.end),
-                chunks = chunks || excluded.chunks,
+                chunks = chunks || excluded.chunks, services = services | excluded.services,
                 root_service = CASE WHEN ?6 THEN excluded.root_service ELSE root_service END,
                 root_name = CASE WHEN ?6 THEN excluded.root_name ELSE root_name END
             """)
-        upsertTraceService = try database.prepare("""
-            INSERT OR IGNORE INTO trace_services (service, start, trace_id, end) VALUES (?1, ?3, ?2, ?4)
-            """)
+        insertService = try database.prepare("INSERT INTO services (name) VALUES (?1)")
         insertTagKey = try database.prepare("INSERT OR IGNORE INTO tag_keys (scope, key) VALUES (?1, ?2)")
         insertTagValue = try database.prepare(
             "INSERT OR IGNORE INTO tag_values (key, scope, type, value) VALUES (?1, ?2, ?3, ?4)")
@@ -135,6 +134,22 @@ extension TraceStore {
                 scopeIDs.append(id)
             }
 
+            // Each resource's service bit (new services get a code).
+            var serviceBits: [Int64] = []
+            serviceBits.reserveCapacity(batch.resources.count)
+            for resource in batch.resources {
+                let name = resource.serviceName
+                if let code = known.serviceCodes[name] ?? added.serviceCodes[name] {
+                    serviceBits.append(Catalog.serviceBit(code))
+                    continue
+                }
+                try writer.insertService.bind(name, at: 1)
+                try writer.insertService.run()
+                let code = database.lastInsertRowID
+                added.serviceCodes[name] = code
+                serviceBits.append(Catalog.serviceBit(code))
+            }
+
             // Spans, one chunk per trace. Spans whose trace and span id are stored already are left
             // out (a retried export); a trace with nothing new is not touched.
             var written = 0
@@ -165,16 +180,9 @@ extension TraceStore {
                 try trace.bind(group.rootName, at: 5)
                 try trace.bind(group.rootService == nil ? 0 : 1, at: 6)
                 try trace.bind(TraceChunkList.encode(chunkID), at: 7)
+                try trace.bind(group.resources.reduce(Int64(0)) { serviceBits.indices.contains($1) ? $0 | serviceBits[$1] : $0 }, at: 8)
                 try trace.run()
                 chunkID += 1
-                for (service, range) in group.services {
-                    let part = writer.upsertTraceService
-                    try part.bind(service, at: 1)
-                    try part.bind(group.traceID, at: 2)
-                    try part.bind(Int64(clamping: range.start), at: 3)
-                    try part.bind(Int64(clamping: range.end), at: 4)
-                    try part.run()
-                }
             }
 
             // Listings: what the catalog did not know, within the per-key cap.

@@ -4,14 +4,44 @@ import PivotSQLite
 
 /// Converts traces stored before schema version 3, when each span's fields were a row of a `spans`
 /// table (renamed `legacy_spans` by migration 3) and chunks held only attributes and bytes, into
-/// chunks of the current layout listed in their `traces` row. Runs once when the store opens, a
-/// thousand traces per transaction (an interrupted conversion continues at the next open), then
-/// drops `legacy_spans`.
+/// chunks of the current layout listed in their `traces` row; and the per-service rows of
+/// `trace_services` (renamed `legacy_trace_services`) into service codes and trace service masks.
+/// Runs when the store opens, a thousand traces per transaction (an interrupted conversion continues
+/// at the next open), then drops the legacy tables.
 enum LegacyLayout {
     static func convert(_ database: SQLiteDatabase, logger: Logger) throws {
-        let exists = try database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'legacy_spans'")
-        guard try exists.step() else { return }
-        exists.reset()
+        try convertSpans(database, logger: logger)
+        try convertServices(database)
+    }
+
+    private static func tableExists(_ name: String, in database: SQLiteDatabase) throws(SQLiteError) -> Bool {
+        let exists = try database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1")
+        try exists.bind(name, at: 1)
+        return try exists.step()
+    }
+
+    /// One transaction: service codes for every service named, then each row's bit on its trace.
+    private static func convertServices(_ database: SQLiteDatabase) throws {
+        guard try tableExists("legacy_trace_services", in: database) else { return }
+        try database.transaction { () throws in
+            try database.execute("""
+                INSERT OR IGNORE INTO services (name) SELECT DISTINCT service FROM legacy_trace_services;
+                """)
+            let rows = try database.prepare("""
+                SELECT DISTINCT l.trace_id, s.code FROM legacy_trace_services l JOIN services s ON s.name = l.service
+                """)
+            let update = try database.prepare("UPDATE traces SET services = services | ?2 WHERE trace_id = ?1")
+            while try rows.step() {
+                try update.bind(rows.blob(at: 0), at: 1)
+                try update.bind(Catalog.serviceBit(rows.int64(at: 1)), at: 2)
+                try update.run()
+            }
+            try database.execute("DROP TABLE legacy_trace_services")
+        }
+    }
+
+    private static func convertSpans(_ database: SQLiteDatabase, logger: Logger) throws {
+        guard try tableExists("legacy_spans", in: database) else { return }
         let nextTraces = try database.prepare("SELECT DISTINCT trace_id FROM legacy_spans LIMIT 1000")
         let rowsOfTrace = try database.prepare("""
             SELECT span_id, parent, resource_id, scope_id, name, kind, start, end, status, chunk_id, slot

@@ -8,19 +8,19 @@ import PivotSQLite
 /// - `traces`: per trace, first start, last end, root service and name, and its chunk ids; keyed by
 ///   trace id (a trace is one lookup, then its few chunks) and indexed by start (searches walk it
 ///   newest first; retention walks it oldest first).
-/// - `trace_services`: per append, trace and service taking part, that part's first start and last
-///   end, keyed (service, start, trace id): inserts land at the end of each service's range, and a
-///   service search is an index range walked backwards. A trace sent in several appends has several
-///   rows per service; searches skip repeats.
+/// - `traces.services`: a 63-bit mask of the services taking part (bit `code % 63` of each service's
+///   `services` row). `traces_start` covers (start, end, services), so a search by time, duration and
+///   service walks one index newest first and reads a trace row only for candidates.
 /// - `resources`, `scopes`: stored once per distinct content (bytes and schema URL).
 /// - `tag_keys`, `tag_values`, `operations`: small distinct tables for listings.
 ///
 /// Migration 1 kept one `span_data` row per span; migration 2 replaces it with `span_chunks`. The
 /// earlier layout never shipped in a release, so migration 2 drops its spans instead of converting them.
-/// Migration 3 moves each span's fields from a row of `spans` into its chunk and lists a trace's
-/// chunks in its `traces` row (`TraceChunkList`), so an append writes one row per trace instead of
-/// one per span; it renames `spans` to `legacy_spans`, which `LegacyLayout.convert` rewrites into
-/// chunks of the new layout and then drops.
+/// Migration 3 moves each span's fields from a row of `spans` into its chunk, lists a trace's chunks
+/// in its `traces` row (`TraceChunkList`) and replaces the per-service rows of `trace_services` by
+/// the trace's service mask, so an append writes one row per trace instead of one per span and one
+/// per service: random-key rows cost a page write each. It renames `spans` and `trace_services` to
+/// `legacy_…`; `LegacyLayout.convert` rewrites them into the new layout and drops them.
 enum TraceStoreSchema {
     static let migrator = SchemaMigrator(migrations: [
         """
@@ -73,7 +73,12 @@ enum TraceStoreSchema {
         """,
         """
         ALTER TABLE traces ADD COLUMN chunks BLOB NOT NULL DEFAULT x'';
+        ALTER TABLE traces ADD COLUMN services INTEGER NOT NULL DEFAULT 0;
+        DROP INDEX traces_start;
+        CREATE INDEX traces_start ON traces(start, end, services);
+        CREATE TABLE services (code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
         ALTER TABLE spans RENAME TO legacy_spans;
+        ALTER TABLE trace_services RENAME TO legacy_trace_services;
         """,
     ])
 }

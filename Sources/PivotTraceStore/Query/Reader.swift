@@ -7,23 +7,17 @@ struct Reader {
     let chunk: SQLiteStatement
     let traceSummary: SQLiteStatement
     let recentTraces: SQLiteStatement
-    let recentTracesOfService: SQLiteStatement
 
     init(database: SQLiteDatabase) throws(SQLiteError) {
         self.database = database
         chunk = try database.prepare("SELECT data FROM span_chunks WHERE id = ?1")
         traceSummary = try database.prepare("SELECT start, end, chunks FROM traces WHERE trace_id = ?1")
-        // ?1 end bound, ?2 start bound, ?3 / ?4 duration bounds, ?5 service.
+        // ?1 end bound, ?2 start bound, ?3 / ?4 duration bounds, ?5 service bit (0: any). Walks the
+        // covering index traces_start newest first; the table row is read only for candidates.
         recentTraces = try database.prepare("""
-            SELECT trace_id, start, end, root_service, root_name, chunks FROM traces
-            WHERE start <= ?1 AND end >= ?2 AND end - start >= ?3 AND end - start <= ?4
+            SELECT trace_id, start, end, root_service, root_name, chunks FROM traces INDEXED BY traces_start
+            WHERE start <= ?1 AND end >= ?2 AND end - start >= ?3 AND end - start <= ?4 AND (?5 = 0 OR services & ?5 != 0)
             ORDER BY start DESC
-            """)
-        recentTracesOfService = try database.prepare("""
-            SELECT t.trace_id, t.start, t.end, t.root_service, t.root_name, t.chunks FROM trace_services s
-            JOIN traces t ON t.trace_id = s.trace_id
-            WHERE s.service = ?5 AND s.start <= ?1 AND t.end >= ?2 AND t.end - t.start >= ?3 AND t.end - t.start <= ?4
-            ORDER BY s.start DESC
             """)
     }
 

@@ -68,9 +68,8 @@ extension TraceStore {
     }
 
     /// Walks candidate traces newest first (latest start) by index: all traces, or with
-    /// `serviceName` the traces that service took part in (newest by the start of that service's
-    /// part; the answer is sorted by trace start), within the time range and duration
-    /// bounds. A candidate matches when one of its spans passes the service, span name and
+    /// `serviceName` the traces whose service mask has that service's bit, within the time range and
+    /// duration bounds. A candidate matches when one of its spans passes the service, span name and
     /// `spanFilter` tests; the filter sees each span's attributes and its resource (attributes
     /// decoded from the store's own encoding). Stops at `limit` matches or after
     /// `options.maxInspectedTraces` candidates or once `query.deadline` has passed (checked before
@@ -79,24 +78,25 @@ extension TraceStore {
     public func searchTraces(_ query: TraceSearchQuery) throws(QueryError) -> [TraceSummary] {
         try checkReadable()
         guard query.limit > 0 else { return [] }
-        let resources = catalog.withLock { $0.resources }
+        let (resources, serviceCode) = catalog.withLock { catalog in
+            (catalog.resources, query.serviceName.map { catalog.serviceCodes[$0] })
+        }
+        // A service never seen has no traces.
+        if case .some(.none) = serviceCode { return [] }
         let unknown = SpanBatch.Resource(bytes: [], serviceName: "", attributes: [])
         do {
             return try readers.withReader { reader throws(SQLiteError) -> [TraceSummary] in
-                let statement = query.serviceName == nil ? reader.recentTraces : reader.recentTracesOfService
+                let statement = reader.recentTraces
                 defer { statement.reset() }
                 try statement.bind(Int64(clamping: min(query.endUnixNano ?? Self.signedMax, Self.signedMax)), at: 1)
                 try statement.bind(Int64(clamping: min(query.startUnixNano ?? 0, Self.signedMax)), at: 2)
                 try statement.bind(Int64(clamping: min(query.minDurationNanos ?? 0, Self.signedMax)), at: 3)
                 try statement.bind(Int64(clamping: min(query.maxDurationNanos ?? Self.signedMax, Self.signedMax)), at: 4)
-                if let service = query.serviceName { try statement.bind(service, at: 5) }
+                try statement.bind(serviceCode.flatMap { $0 }.map(Catalog.serviceBit) ?? 0, at: 5)
                 var found: [TraceSummary] = []
                 var inspected = 0
-                // A trace sent in several appends has several rows per service.
-                var seen = Set<[UInt8]>()
                 while found.count < query.limit, inspected < options.maxInspectedTraces, try statement.step() {
                     let traceID = statement.blob(at: 0)
-                    if query.serviceName != nil, !seen.insert(traceID).inserted { continue }
                     if let deadline = query.deadline, ContinuousClock.now >= deadline { break }
                     inspected += 1
                     let spans = try reader.spans(of: traceID, chunks: statement.withBlob(at: 5, TraceChunkList.decode))
@@ -122,8 +122,7 @@ extension TraceStore {
                         matchedSpanServices: shown.map { (resources[$0.resourceID] ?? unknown).serviceName },
                         matched: candidates.count))
                 }
-                // Service rows are ordered by the start of the service's part; answer by trace start.
-                return query.serviceName == nil ? found : found.sorted { $0.startTimeUnixNano > $1.startTimeUnixNano }
+                return found
             }
         } catch {
             throw QueryError(.storage, "searching traces failed: \(error.message)")

@@ -32,6 +32,10 @@ struct Catalog {
     var tagKeys: [TagKey: Int] = [:]
     var tagValues: Set<TagValue> = []
     var operations: Set<Operation> = []
+    /// Service name → code (`services` table); a trace's service mask has bit `code % 63` set.
+    var serviceCodes: [String: Int64] = [:]
+
+    static func serviceBit(_ code: Int64) -> Int64 { 1 << (code % 63) }
 
     static func scopeNumber(_ scope: TraceAttributeScope) -> Int { scope == .resource ? 0 : 1 }
 
@@ -70,6 +74,8 @@ struct Catalog {
             catalog.operations.insert(Operation(
                 service: operations.text(at: 0), name: operations.text(at: 1), kind: Int32(operations.int(at: 2))))
         }
+        let services = try database.prepare("SELECT code, name FROM services")
+        while try services.step() { catalog.serviceCodes[services.text(at: 1)] = services.int64(at: 0) }
         return catalog
     }
 
@@ -102,6 +108,7 @@ struct Catalog {
             tagKeys[TagKey(scope: value.scope, key: value.key), default: 0] += 1
         }
         operations.formUnion(added.operations)
+        for (name, code) in added.serviceCodes { serviceCodes[name] = code }
     }
 }
 
@@ -112,6 +119,7 @@ struct CatalogAdditions {
     var tagKeys: [Catalog.TagKey] = []
     var tagValues: [Catalog.TagValue] = []
     var operations: [Catalog.Operation] = []
+    var serviceCodes: [String: Int64] = [:]
 
     func resourceID(for resource: SpanBatch.Resource, hash: Int64) -> Int64? {
         resources.first { $0.1 == hash && $0.2.bytes == resource.bytes && $0.2.schemaURL == resource.schemaURL }?.0

@@ -11,10 +11,8 @@ extension TraceStore {
     }
 
     /// Deletes every trace whose last span ended before `cutoffUnixNano` (exclusive), with its
-    /// spans, chunks and summaries, in transactions of `batchSize` traces (so appends interleave);
-    /// returns how many traces were deleted. Per-service rows are deleted by the same rule applied
-    /// to each service's part, so a trace straddling the cutoff may stop matching a service search
-    /// shortly before it is deleted itself. Resources, scopes and listings stay.
+    /// chunks, in transactions of `batchSize` traces (so appends interleave); returns how many traces
+    /// were deleted. Resources, scopes, service codes and listings stay.
     @discardableResult
     public func deleteTraces(endedBefore cutoffUnixNano: UInt64, batchSize: Int = 2_000) async throws(TraceStoreError) -> Int {
         let cutoff = Int64(clamping: cutoffUnixNano)
@@ -24,34 +22,13 @@ extension TraceStore {
             switch outcome {
             case .success(let count):
                 deleted += count
-                if count < max(1, batchSize) {
-                    try await deleteServiceRows(before: cutoff)
-                    return deleted
-                }
+                if count < max(1, batchSize) { return deleted }
             case .failure(let error as TraceStoreError):
                 throw error
             case .failure(let error as SQLiteError):
                 throw TraceStoreError(.storage, "deleting expired traces failed: \(error.message)")
             case .failure(let error):
                 throw TraceStoreError(.storage, "deleting expired traces failed: \(error)")
-            }
-        }
-    }
-
-    private func deleteServiceRows(before cutoff: Int64) async throws(TraceStoreError) {
-        let services = catalog.withLock { Set($0.operations.map(\.service)) }
-        for service in services {
-            let outcome = await onWriter { writer in
-                try writer.database.transaction { () throws in
-                    let delete = try writer.database.prepare(
-                        "DELETE FROM trace_services WHERE service = ?1 AND start < ?2 AND end < ?2")
-                    try delete.bind(service, at: 1)
-                    try delete.bind(cutoff, at: 2)
-                    try delete.run()
-                }
-            }
-            if case .failure(let error) = outcome {
-                throw error as? TraceStoreError ?? TraceStoreError(.storage, "deleting expired traces failed: \(error)")
             }
         }
     }

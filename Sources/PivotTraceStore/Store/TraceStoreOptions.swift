@@ -23,13 +23,13 @@ public struct TraceStoreOptions: Sendable, Hashable {
     /// Default 4.
     public var idleReadConnections: Int = 4
     /// WAL size after which it is checkpointed into the database file in the background; at twice
-    /// this the writer checkpoints itself, so the WAL file stays near that size. Default 64 MiB.
+    /// this the writer checkpoints itself, so the WAL file stays near that size. Default 128 MiB.
     public var walCheckpointBytes: Int
 
     public init(
         path: String, retentionNanos: UInt64 = 15 * 86_400 * 1_000_000_000, maxTagValuesPerKey: Int = 1_000,
         maxTagValueLength: Int = 256, maxInspectedTraces: Int = 200_000, cacheSizeKiB: Int = 64 * 1024,
-        walCheckpointBytes: Int = 64 << 20
+        walCheckpointBytes: Int = 128 << 20
     ) {
         self.path = path
         self.retentionNanos = retentionNanos
