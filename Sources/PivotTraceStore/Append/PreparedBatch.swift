@@ -80,8 +80,8 @@ struct PreparedBatch: Sendable {
         self.groups = groups
         self.repeatedSpans = repeated
         self.operations = Array(operations)
-        self.tagKeys = Array(tags.keys)
-        self.tagValues = Array(tags.values)
+        self.tagKeys = tags.keys
+        self.tagValues = tags.values
     }
 }
 
@@ -91,35 +91,41 @@ private struct SpanKey: Hashable {
     var spanID: [UInt8]
 }
 
-/// Collects the tag keys and listable values of a batch that the catalog does not know yet.
+/// Collects the tag keys and listable values of a batch that the catalog does not know yet, testing
+/// each attribute by fingerprint (`TagFingerprint`): one lookup for a key whose values are full, two
+/// for the others.
 struct TagCollector {
     let known: Catalog
     let options: TraceStoreOptions
-    var keys: Set<Catalog.TagKey> = []
-    var values: Set<Catalog.TagValue> = []
-    /// Per key, values added here (the cap is applied again when committing).
-    var added: [Catalog.TagKey: Int] = [:]
+    var keys: [Catalog.TagKey] = []
+    var values: [Catalog.TagValue] = []
+    private var newKeys: Set<UInt64> = []
+    private var newValues: Set<UInt64> = []
+    /// Per key fingerprint, values added here (the cap is applied again when committing).
+    private var added: [UInt64: Int] = [:]
 
     init(known: Catalog, options: TraceStoreOptions) {
         self.known = known
         self.options = options
     }
 
-    /// One hash lookup for a key whose values are full; two for the others.
     mutating func note(_ attribute: SpanAttribute, scope: TraceAttributeScope) {
-        let key = Catalog.TagKey(scope: Catalog.scopeNumber(scope), key: attribute.key)
+        let scopeNumber = Catalog.scopeNumber(scope)
+        let keyPrint = TagFingerprint.key(scope: scopeNumber, attribute.key)
         let listed: Int
-        if let count = known.tagKeys[key] {
+        if let count = known.keyFingerprints[keyPrint] {
             listed = count
         } else {
-            keys.insert(key)
+            if newKeys.insert(keyPrint).inserted { keys.append(Catalog.TagKey(scope: scopeNumber, key: attribute.key)) }
             listed = 0
         }
         guard listed < options.maxTagValuesPerKey, Catalog.isListable(attribute.value, maxLength: options.maxTagValueLength) else { return }
-        let value = Catalog.TagValue(key: attribute.key, scope: key.scope, value: attribute.value)
-        guard !known.tagValues.contains(value) else { return }
-        guard listed + (added[key] ?? 0) < options.maxTagValuesPerKey, values.insert(value).inserted else { return }
-        added[key, default: 0] += 1
+        let valuePrint = TagFingerprint.value(key: keyPrint, attribute.value)
+        guard !known.valueFingerprints.contains(valuePrint) else { return }
+        let addedHere = added[keyPrint] ?? 0
+        guard listed + addedHere < options.maxTagValuesPerKey, newValues.insert(valuePrint).inserted else { return }
+        added[keyPrint] = addedHere + 1
+        values.append(Catalog.TagValue(key: attribute.key, scope: scopeNumber, value: attribute.value))
     }
 }
 

@@ -10,12 +10,16 @@ struct Catalog {
         /// `TraceAttributeScope` as stored: 0 resource, 1 span.
         var scope: Int
         var key: String
+
+        var fingerprint: UInt64 { TagFingerprint.key(scope: scope, key) }
     }
 
     struct TagValue: Hashable, Sendable {
         var key: String
         var scope: Int
         var value: SpanAttribute.Value
+
+        var fingerprint: UInt64 { TagFingerprint.value(key: TagFingerprint.key(scope: scope, key), value) }
     }
 
     struct Operation: Hashable, Sendable {
@@ -31,6 +35,9 @@ struct Catalog {
     /// Every tag key seen, with how many of its values are listed (at most `maxTagValuesPerKey`).
     var tagKeys: [TagKey: Int] = [:]
     var tagValues: Set<TagValue> = []
+    /// `tagKeys` and `tagValues` by `TagFingerprint`, for the append path.
+    var keyFingerprints: [UInt64: Int] = [:]
+    var valueFingerprints: Set<UInt64> = []
     var operations: Set<Operation> = []
     /// Service name → code (`services` table); a trace's service mask has bit `code % 63` set.
     var serviceCodes: [String: Int64] = [:]
@@ -74,6 +81,8 @@ struct Catalog {
             catalog.operations.insert(Operation(
                 service: operations.text(at: 0), name: operations.text(at: 1), kind: Int32(operations.int(at: 2))))
         }
+        for (key, count) in catalog.tagKeys { catalog.keyFingerprints[key.fingerprint] = count }
+        for value in catalog.tagValues { catalog.valueFingerprints.insert(value.fingerprint) }
         let services = try database.prepare("SELECT code, name FROM services")
         while try services.step() { catalog.serviceCodes[services.text(at: 1)] = services.int64(at: 0) }
         return catalog
@@ -103,9 +112,15 @@ struct Catalog {
             scopes[id] = scope
             scopesByHash[hash, default: []].append(id)
         }
-        for key in added.tagKeys where tagKeys[key] == nil { tagKeys[key] = 0 }
+        for key in added.tagKeys where tagKeys[key] == nil {
+            tagKeys[key] = 0
+            keyFingerprints[key.fingerprint] = 0
+        }
         for value in added.tagValues where tagValues.insert(value).inserted {
-            tagKeys[TagKey(scope: value.scope, key: value.key), default: 0] += 1
+            let key = TagKey(scope: value.scope, key: value.key)
+            tagKeys[key, default: 0] += 1
+            keyFingerprints[key.fingerprint, default: 0] += 1
+            valueFingerprints.insert(value.fingerprint)
         }
         operations.formUnion(added.operations)
         for (name, code) in added.serviceCodes { serviceCodes[name] = code }

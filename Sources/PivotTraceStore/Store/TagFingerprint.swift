@@ -1,0 +1,77 @@
+import PivotModel
+
+/// 64-bit fingerprints of tag keys and values, so the append path tests each attribute against the
+/// listed keys and values with integer lookups instead of hashing strings twice per attribute. Two
+/// different values sharing a fingerprint (about one chance in 2^64 per pair) would leave the second
+/// unlisted; nothing else depends on them.
+enum TagFingerprint {
+    static func key(scope: Int, _ key: String) -> UInt64 {
+        var mixer = Mixer(seed: 0x6b65_7973 &+ UInt64(truncatingIfNeeded: scope))
+        mixer.add(key)
+        return mixer.finish()
+    }
+
+    static func value(key: UInt64, _ value: SpanAttribute.Value) -> UInt64 {
+        var mixer = Mixer(seed: key)
+        switch value {
+        case .string(let text):
+            mixer.add(1)
+            mixer.add(text)
+        case .int(let number):
+            mixer.add(2)
+            mixer.add(UInt64(bitPattern: number))
+        case .double(let number):
+            mixer.add(3)
+            mixer.add(number.bitPattern)
+        case .bool(let flag):
+            mixer.add(flag ? 5 : 4)
+        case .other(let text):
+            mixer.add(6)
+            mixer.add(text)
+        }
+        return mixer.finish()
+    }
+
+    struct Mixer {
+        var state: UInt64
+
+        init(seed: UInt64) { state = seed ^ 0x9e37_79b9_7f4a_7c15 }
+
+        mutating func add(_ word: UInt64) {
+            state = (state ^ word) &* 0xff51_afd7_ed55_8ccd
+            state ^= state >> 32
+        }
+
+        mutating func add(_ text: String) {
+            if let done = text.utf8.withContiguousStorageIfAvailable({ add(bytes: UnsafeRawBufferPointer($0)) }) {
+                return done
+            }
+            var copy = text
+            copy.makeContiguousUTF8()
+            copy.utf8.withContiguousStorageIfAvailable { add(bytes: UnsafeRawBufferPointer($0)) }
+        }
+
+        mutating func add(bytes: UnsafeRawBufferPointer) {
+            var offset = 0
+            while bytes.count - offset >= 8 {
+                add(bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                offset += 8
+            }
+            var tail: UInt64 = 0
+            for index in offset..<bytes.count { tail |= UInt64(bytes[index]) << (8 * UInt64(index - offset)) }
+            add(tail)
+            add(UInt64(bytes.count))
+        }
+
+        /// MurmurHash3's 64-bit finalizer.
+        func finish() -> UInt64 {
+            var value = state
+            value ^= value >> 33
+            value = value &* 0xff51_afd7_ed55_8ccd
+            value ^= value >> 33
+            value = value &* 0xc4ce_b9fe_1a85_ec53
+            value ^= value >> 33
+            return value
+        }
+    }
+}
