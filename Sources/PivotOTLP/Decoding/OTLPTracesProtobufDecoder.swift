@@ -187,6 +187,8 @@ public struct OTLPTracesProtobufDecoder: Sendable {
             case 9:
                 try c.require(wire, .lengthDelimited, field: "attributes")
                 var kv = try c.message()
+                // Spans commonly carry 10–20 attributes: one allocation instead of five regrowths.
+                if span.attributes.isEmpty { span.attributes.reserveCapacity(16) }
                 span.attributes.append(SpanAttributes.attribute(try decoder.keyValue(&kv, depth: 0)))
             case 15:
                 try c.require(wire, .lengthDelimited, field: "status")

@@ -36,9 +36,9 @@ struct PreparedBatch: Sendable {
         resourceAttributes = batch.resources.map { AttributeEncoding.encode($0.attributes) }
         scopeHashes = batch.scopes.map { ContentHash.hash($0.bytes, $0.schemaURL) }
 
-        var groupIndex: [[UInt8]: Int] = [:]
+        var groupIndex: [IDKey: Int] = [:]
         var groups: [TraceGroup] = []
-        var operations: Set<Catalog.Operation> = []
+        var operations: [UInt64: Catalog.Operation] = [:]
         var tags = TagCollector(known: known, options: options)
         var repeated = 0
         var seen = Set<SpanKey>()
@@ -47,14 +47,15 @@ struct PreparedBatch: Sendable {
             let service = batch.resources.indices.contains(span.resource) ? batch.resources[span.resource].serviceName : ""
             let end = max(span.endTimeUnixNano, span.startTimeUnixNano)
             let position: Int
-            if let existing = groupIndex[span.traceID] {
+            let traceKey = IDKey(span.traceID)
+            if let existing = groupIndex[traceKey] {
                 position = existing
             } else {
                 position = groups.count
-                groupIndex[span.traceID] = position
+                groupIndex[traceKey] = position
                 groups.append(TraceGroup(traceID: span.traceID, start: span.startTimeUnixNano, end: end))
             }
-            guard seen.insert(SpanKey(group: position, spanID: span.spanID)).inserted else {
+            guard seen.insert(SpanKey(group: position, spanID: IDKey(span.spanID))).inserted else {
                 repeated += 1
                 continue
             }
@@ -66,8 +67,10 @@ struct PreparedBatch: Sendable {
                 groups[position].rootName = span.name
             }
             if !groups[position].resources.contains(span.resource) { groups[position].resources.append(span.resource) }
-            let operation = Catalog.Operation(service: service, name: span.name, kind: span.kind)
-            if !known.operations.contains(operation) { operations.insert(operation) }
+            let operationPrint = Catalog.Operation.fingerprint(service: service, name: span.name, kind: span.kind)
+            if !known.operationFingerprints.contains(operationPrint), operations[operationPrint] == nil {
+                operations[operationPrint] = Catalog.Operation(service: service, name: span.name, kind: span.kind)
+            }
             for attribute in span.attributes { tags.note(attribute, scope: .span) }
         }
         for (index, resource) in batch.resources.enumerated() where known.resourceID(for: resource, hash: resourceHashes[index]) == nil {
@@ -79,16 +82,41 @@ struct PreparedBatch: Sendable {
         }
         self.groups = groups
         self.repeatedSpans = repeated
-        self.operations = Array(operations)
+        self.operations = Array(operations.values)
         self.tagKeys = tags.keys
         self.tagValues = tags.values
+    }
+}
+
+/// A trace or span id as a hash key: ids of up to 16 bytes as they are (zero-padded, with their
+/// length), longer ones by fingerprint (the decoders reject those anyway).
+struct IDKey: Hashable {
+    var high: UInt64 = 0
+    var low: UInt64 = 0
+    var count: Int
+
+    init(_ id: [UInt8]) {
+        count = id.count
+        id.withUnsafeBytes { bytes in
+            if bytes.count > 16 {
+                var mixer = TagFingerprint.Mixer(seed: 1)
+                mixer.add(bytes: bytes)
+                high = mixer.finish()
+                mixer.add(2)
+                low = mixer.finish()
+                return
+            }
+            for (index, byte) in bytes.enumerated() {
+                if index < 8 { high |= UInt64(byte) << (8 * UInt64(index)) } else { low |= UInt64(byte) << (8 * UInt64(index - 8)) }
+            }
+        }
     }
 }
 
 /// A span within a batch: its trace (as the group's position) and span id.
 private struct SpanKey: Hashable {
     var group: Int
-    var spanID: [UInt8]
+    var spanID: IDKey
 }
 
 /// Collects the tag keys and listable values of a batch that the catalog does not know yet, testing

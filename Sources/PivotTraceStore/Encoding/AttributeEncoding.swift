@@ -66,7 +66,7 @@ enum AttributeEncoding {
         return attributes
     }
 
-    private static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
+    static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
         var value = value
         while value >= 0x80 {
             out.append(UInt8(truncatingIfNeeded: value) | 0x80)
@@ -75,9 +75,16 @@ enum AttributeEncoding {
         out.append(UInt8(value))
     }
 
-    private static func appendString(_ text: String, to out: inout [UInt8]) {
-        appendVarint(UInt64(text.utf8.count), to: &out)
-        out.append(contentsOf: text.utf8)
+    static func appendString(_ text: String, to out: inout [UInt8]) {
+        // Native strings are contiguous UTF-8: one length and one copy.
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            appendVarint(UInt64(bytes.count), to: &out)
+            out.append(contentsOf: bytes)
+        }
+        if copied == nil {
+            appendVarint(UInt64(text.utf8.count), to: &out)
+            out.append(contentsOf: text.utf8)
+        }
     }
 
     private static func appendFixed(_ value: UInt64, to out: inout [UInt8]) {

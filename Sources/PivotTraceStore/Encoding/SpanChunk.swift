@@ -51,8 +51,7 @@ enum SpanChunk {
             appendVarint(UInt64(UInt32(bitPattern: span.statusCode)), to: &scratch)
             withUnsafeBytes(of: span.startTimeUnixNano.littleEndian) { scratch.append(contentsOf: $0) }
             withUnsafeBytes(of: span.endTimeUnixNano.littleEndian) { scratch.append(contentsOf: $0) }
-            appendVarint(UInt64(span.name.utf8.count), to: &scratch)
-            scratch.append(contentsOf: span.name.utf8)
+            AttributeEncoding.appendString(span.name, to: &scratch)
             let lengthAt = scratch.count
             scratch.append(contentsOf: [0, 0, 0, 0])
             AttributeEncoding.encode(span.attributes, into: &scratch)

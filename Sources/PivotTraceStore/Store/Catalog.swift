@@ -26,6 +26,15 @@ struct Catalog {
         var service: String
         var name: String
         var kind: Int32
+
+        static func fingerprint(service: String, name: String, kind: Int32) -> UInt64 {
+            var mixer = TagFingerprint.Mixer(seed: 0x6f70_73 ^ UInt64(UInt32(bitPattern: kind)))
+            mixer.add(service)
+            mixer.add(name)
+            return mixer.finish()
+        }
+
+        var fingerprint: UInt64 { Self.fingerprint(service: service, name: name, kind: kind) }
     }
 
     var resources: [Int64: SpanBatch.Resource] = [:]
@@ -39,6 +48,8 @@ struct Catalog {
     var keyFingerprints: [UInt64: Int] = [:]
     var valueFingerprints: Set<UInt64> = []
     var operations: Set<Operation> = []
+    /// `operations` by fingerprint, for the append path.
+    var operationFingerprints: Set<UInt64> = []
     /// Service name → code (`services` table); a trace's service mask has bit `code % 63` set.
     var serviceCodes: [String: Int64] = [:]
 
@@ -83,6 +94,7 @@ struct Catalog {
         }
         for (key, count) in catalog.tagKeys { catalog.keyFingerprints[key.fingerprint] = count }
         for value in catalog.tagValues { catalog.valueFingerprints.insert(value.fingerprint) }
+        for operation in catalog.operations { catalog.operationFingerprints.insert(operation.fingerprint) }
         let services = try database.prepare("SELECT code, name FROM services")
         while try services.step() { catalog.serviceCodes[services.text(at: 1)] = services.int64(at: 0) }
         return catalog
@@ -123,6 +135,7 @@ struct Catalog {
             valueFingerprints.insert(value.fingerprint)
         }
         operations.formUnion(added.operations)
+        for operation in added.operations { operationFingerprints.insert(operation.fingerprint) }
         for (name, code) in added.serviceCodes { serviceCodes[name] = code }
     }
 }
