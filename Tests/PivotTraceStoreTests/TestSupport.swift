@@ -22,11 +22,11 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 /// Opens a store in `directory`, runs `body`, and closes the store whether `body` throws or not.
 func withStore<T>(
     _ directory: TemporaryDirectory, retentionNanos: UInt64 = 15 * 86_400 * 1_000_000_000, maxTagValuesPerKey: Int = 1_000,
-    _ body: (TraceStore) async throws -> T
+    pendingTraceLimit: Int = 20_000, _ body: (TraceStore) async throws -> T
 ) async throws -> T {
-    let store = try await TraceStore.open(
-        options: TraceStoreOptions(path: directory.path, retentionNanos: retentionNanos, maxTagValuesPerKey: maxTagValuesPerKey),
-        logger: quietLogger)
+    var options = TraceStoreOptions(path: directory.path, retentionNanos: retentionNanos, maxTagValuesPerKey: maxTagValuesPerKey)
+    options.pendingTraceLimit = pendingTraceLimit
+    let store = try await TraceStore.open(options: options, logger: quietLogger)
     do {
         let result = try await body(store)
         await store.close()

@@ -1,3 +1,4 @@
+import Dispatch
 import PivotModel
 import PivotSQLite
 import PivotStorage
@@ -10,10 +11,11 @@ struct Writer {
     let insertScope: SQLiteStatement
     let insertChunk: SQLiteStatement
     let readChunk: SQLiteStatement
-    let traceChunks: SQLiteStatement
+    let traceRow: SQLiteStatement
     /// The id the next `span_chunks` row gets.
     var nextChunkID: Int64
-    let upsertTrace: SQLiteStatement
+    let replaceTrace: SQLiteStatement
+    let setMergedThrough: SQLiteStatement
     let insertService: SQLiteStatement
     let insertTagKey: SQLiteStatement
     let insertTagValue: SQLiteStatement
@@ -25,20 +27,20 @@ struct Writer {
             "INSERT INTO resources (hash, bytes, schema_url, service, attrs) VALUES (?1, ?2, ?3, ?4, ?5)")
         insertScope = try database.prepare(
             "INSERT INTO scopes (hash, bytes, schema_url, name, version) VALUES (?1, ?2, ?3, ?4, ?5)")
-        insertChunk = try database.prepare("INSERT INTO span_chunks (id, data) VALUES (?1, ?2)")
+        insertChunk = try database.prepare("""
+            INSERT INTO span_chunks (id, trace_id, start, end, services, root_service, root_name, data)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """)
         readChunk = try database.prepare("SELECT data FROM span_chunks WHERE id = ?1")
-        traceChunks = try database.prepare("SELECT chunks FROM traces WHERE trace_id = ?1")
+        traceRow = try database.prepare("SELECT start, end, services, root_service, root_name, chunks FROM traces WHERE trace_id = ?1")
         let last = try database.prepare("SELECT coalesce(max(id), 0) FROM span_chunks")
         _ = try last.step()
         nextChunkID = last.int64(at: 0) + 1
-        upsertTrace = try database.prepare("""
-            INSERT INTO traces (trace_id, start, end, root_service, root_name, chunks, services)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?8)
-            ON CONFLICT (trace_id) DO UPDATE SET start = min(start, excluded.start), end = max(end, excluded.end),
-                chunks = chunks || excluded.chunks, services = services | excluded.services,
-                root_service = CASE WHEN ?6 THEN excluded.root_service ELSE root_service END,
-                root_name = CASE WHEN ?6 THEN excluded.root_name ELSE root_name END
+        replaceTrace = try database.prepare("""
+            INSERT OR REPLACE INTO traces (trace_id, start, end, root_service, root_name, chunks, services)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)
+        setMergedThrough = try database.prepare("UPDATE trace_index SET merged_through = ?1")
         insertService = try database.prepare("INSERT INTO services (name) VALUES (?1)")
         insertTagKey = try database.prepare("INSERT OR IGNORE INTO tag_keys (scope, key) VALUES (?1, ?2)")
         insertTagValue = try database.prepare(
@@ -90,6 +92,8 @@ extension TraceStore {
         let known = catalog.withLock { $0 }
         var added = CatalogAdditions()
         var chunkID = writer.nextChunkID
+        // This append's trace summaries, published once it commits.
+        var updates: [IDKey: PendingTraces.Summary] = [:]
         let statements = writer
         let database = writer.database
         let result = try database.transaction { () throws -> TraceAppendResult in
@@ -150,15 +154,18 @@ extension TraceStore {
                 serviceBits.append(Catalog.serviceBit(code))
             }
 
-            // Spans, one chunk per trace. Spans whose trace and span id are stored already are left
-            // out (a retried export); a trace with nothing new is not touched.
+            // Spans, one chunk per trace, with the part's summary. Spans whose trace and span id are
+            // stored already are left out (a retried export); a trace with nothing new is not touched.
             var written = 0
             var duplicates = prepared.repeatedSpans
             var scratch: [UInt8] = []
             for group in prepared.groups {
+                let key = IDKey(group.traceID)
+                let previous = try self.pending.withLock({ $0.traces[key] }) ?? Self.storedSummary(of: group.traceID, writer: writer)
                 var chunk = group.chunk
                 var count = group.spans.count
-                if let stored = try Self.storedSpanIDs(of: group.traceID, writer: writer), !stored.isEmpty {
+                if let previous, !previous.chunks.isEmpty {
+                    let stored = try Self.spanIDs(in: previous.chunks, writer: writer)
                     let fresh = group.spans.filter { !stored.contains(batch.spans[$0].spanID) }
                     duplicates += group.spans.count - fresh.count
                     guard !fresh.isEmpty else { continue }
@@ -168,20 +175,27 @@ extension TraceStore {
                     count = fresh.count
                 }
                 written += count
-                try writer.insertChunk.bind(chunkID, at: 1)
-                try writer.insertChunk.bind(SpanChunk.row(chunk, resourceIDs: resourceIDs, scopeIDs: scopeIDs), at: 2)
-                try writer.insertChunk.run()
-
-                let trace = writer.upsertTrace
-                try trace.bind(group.traceID, at: 1)
-                try trace.bind(Int64(clamping: group.start), at: 2)
-                try trace.bind(Int64(clamping: group.end), at: 3)
-                try trace.bind(group.rootService ?? "", at: 4)
-                try trace.bind(group.rootName, at: 5)
-                try trace.bind(group.rootService == nil ? 0 : 1, at: 6)
-                try trace.bind(TraceChunkList.encode(chunkID), at: 7)
-                try trace.bind(group.resources.reduce(Int64(0)) { serviceBits.indices.contains($1) ? $0 | serviceBits[$1] : $0 }, at: 8)
-                try trace.run()
+                let services = group.resources.reduce(Int64(0)) { serviceBits.indices.contains($1) ? $0 | serviceBits[$1] : $0 }
+                let insert = writer.insertChunk
+                try insert.bind(chunkID, at: 1)
+                try insert.bind(group.traceID, at: 2)
+                try insert.bind(Int64(clamping: group.start), at: 3)
+                try insert.bind(Int64(clamping: group.end), at: 4)
+                try insert.bind(services, at: 5)
+                if let root = group.rootService {
+                    try insert.bind(root, at: 6)
+                    try insert.bind(group.rootName, at: 7)
+                } else {
+                    try insert.bindNull(at: 6)
+                    try insert.bindNull(at: 7)
+                }
+                try insert.bind(SpanChunk.row(chunk, resourceIDs: resourceIDs, scopeIDs: scopeIDs), at: 8)
+                try insert.run()
+                var summary = previous ?? PendingTraces.Summary(
+                    traceID: group.traceID, start: group.start, end: group.end, services: 0, rootService: nil, rootName: "", chunks: [])
+                summary.add(start: group.start, end: group.end, services: services, rootService: group.rootService,
+                            rootName: group.rootName, chunk: chunkID)
+                updates[key] = summary
                 chunkID += 1
             }
 
@@ -219,17 +233,91 @@ extension TraceStore {
         writer.nextChunkID = chunkID
         checkpointer.committed(writer: database)
         catalog.withLock { $0.merge(added) }
+        let waiting = self.pending.withLock { state in
+            for (key, summary) in updates { state.traces[key] = summary }
+            return state.count
+        }
+        if waiting >= options.pendingTraceLimit {
+            writeQueue.async { [self] in
+                try? self.writer.withLock { writer in try self.mergePending(writer: &writer) }
+            }
+        }
         return result
     }
 
-    /// The span ids stored for a trace, or nil when the trace is not stored.
-    private static func storedSpanIDs(of traceID: [UInt8], writer: Writer) throws(SQLiteError) -> Set<[UInt8]>? {
-        let lookup = writer.traceChunks
-        defer { lookup.reset() }
-        try lookup.bind(traceID, at: 1)
-        guard try lookup.step() else { return nil }
+    /// Writes the pending trace summaries into `traces`, sorted by trace id, and records the last
+    /// chunk they cover, in one transaction; then forgets them. Runs on the write queue.
+    func mergePending(writer: inout Writer) throws {
+        let summaries = pending.withLock { $0.traces }.values.sorted { $0.traceID.lexicographicallyPrecedes($1.traceID) }
+        let through = writer.nextChunkID - 1
+        let statements = writer
+        try writer.database.transaction { () throws in
+            let replace = statements.replaceTrace
+            for summary in summaries {
+                try replace.bind(summary.traceID, at: 1)
+                try replace.bind(Int64(clamping: summary.start), at: 2)
+                try replace.bind(Int64(clamping: summary.end), at: 3)
+                try replace.bind(summary.rootService ?? "", at: 4)
+                try replace.bind(summary.rootService == nil ? "" : summary.rootName, at: 5)
+                try replace.bind(summary.chunks.flatMap(TraceChunkList.encode), at: 6)
+                try replace.bind(summary.services, at: 7)
+                try replace.run()
+            }
+            try statements.setMergedThrough.bind(through, at: 1)
+            try statements.setMergedThrough.run()
+        }
+        checkpointer.committed(writer: writer.database)
+        // Appends run on this queue too: nothing was added since the summaries were read.
+        pending.withLock { state in
+            state.traces.removeAll(keepingCapacity: true)
+            state.mergedThrough = through
+        }
+    }
+
+    /// Rebuilds the pending summaries from the chunks after `trace_index.merged_through`.
+    static func loadPending(writer: Writer) throws(SQLiteError) -> PendingTraces {
+        var state = PendingTraces()
+        let mark = try writer.database.prepare("SELECT merged_through FROM trace_index")
+        if try mark.step() { state.mergedThrough = mark.int64(at: 0) }
+        let parts = try writer.database.prepare("""
+            SELECT id, trace_id, start, end, services, root_service, root_name FROM span_chunks WHERE id > ?1 ORDER BY id
+            """)
+        try parts.bind(state.mergedThrough, at: 1)
+        while try parts.step() {
+            let traceID = parts.blob(at: 1)
+            let key = IDKey(traceID)
+            let start = UInt64(clamping: parts.int64(at: 2))
+            let end = UInt64(clamping: parts.int64(at: 3))
+            var known = state.traces[key]
+            if known == nil { known = try storedSummary(of: traceID, writer: writer) }
+            var summary = known ?? PendingTraces.Summary(
+                traceID: traceID, start: start, end: end, services: 0, rootService: nil, rootName: "", chunks: [])
+            summary.add(
+                start: start, end: end, services: parts.int64(at: 4), rootService: parts.isNull(at: 5) ? nil : parts.text(at: 5),
+                rootName: parts.isNull(at: 6) ? "" : parts.text(at: 6), chunk: parts.int64(at: 0))
+            state.traces[key] = summary
+        }
+        return state
+    }
+
+    /// A trace's summary in `traces` (as of the last merge), or nil.
+    static func storedSummary(of traceID: [UInt8], writer: Writer) throws(SQLiteError) -> PendingTraces.Summary? {
+        let row = writer.traceRow
+        defer { row.reset() }
+        try row.bind(traceID, at: 1)
+        guard try row.step() else { return nil }
+        let rootService = row.text(at: 3)
+        let rootName = row.text(at: 4)
+        return PendingTraces.Summary(
+            traceID: traceID, start: UInt64(clamping: row.int64(at: 0)), end: UInt64(clamping: row.int64(at: 1)),
+            services: row.int64(at: 2), rootService: rootService.isEmpty && rootName.isEmpty ? nil : rootService,
+            rootName: rootName, chunks: row.withBlob(at: 5, TraceChunkList.decode))
+    }
+
+    /// The span ids stored in `chunks`.
+    private static func spanIDs(in chunks: [Int64], writer: Writer) throws(SQLiteError) -> Set<[UInt8]> {
         var ids = Set<[UInt8]>()
-        for chunk in lookup.withBlob(at: 0, TraceChunkList.decode) {
+        for chunk in chunks {
             let read = writer.readChunk
             defer { read.reset() }
             try read.bind(chunk, at: 1)

@@ -7,11 +7,21 @@ import PivotSQLite
 /// chunks of the current layout listed in their `traces` row; and the per-service rows of
 /// `trace_services` (renamed `legacy_trace_services`) into service codes and trace service masks.
 /// Runs when the store opens, a thousand traces per transaction (an interrupted conversion continues
-/// at the next open), then drops the legacy tables.
+/// at the next open), then drops the legacy tables (`legacy_span_chunks` last, marking every
+/// converted chunk as merged into `traces`).
 enum LegacyLayout {
     static func convert(_ database: SQLiteDatabase, logger: Logger) throws {
         try convertSpans(database, logger: logger)
         try convertServices(database)
+        // Converted chunks are summarised in `traces` already: none of them is pending.
+        if try tableExists("legacy_span_chunks", in: database) {
+            try database.transaction { () throws in
+                try database.execute("""
+                    UPDATE trace_index SET merged_through = (SELECT coalesce(max(id), 0) FROM span_chunks);
+                    DROP TABLE legacy_span_chunks;
+                    """)
+            }
+        }
     }
 
     private static func tableExists(_ name: String, in database: SQLiteDatabase) throws(SQLiteError) -> Bool {
@@ -47,9 +57,11 @@ enum LegacyLayout {
             SELECT span_id, parent, resource_id, scope_id, name, kind, start, end, status, chunk_id, slot
             FROM legacy_spans WHERE trace_id = ?1 ORDER BY chunk_id, slot
             """)
-        let readChunk = try database.prepare("SELECT data FROM span_chunks WHERE id = ?1")
-        let deleteChunk = try database.prepare("DELETE FROM span_chunks WHERE id = ?1")
-        let insertChunk = try database.prepare("INSERT INTO span_chunks (id, data) VALUES (?1, ?2)")
+        let readChunk = try database.prepare("SELECT data FROM legacy_span_chunks WHERE id = ?1")
+        let deleteChunk = try database.prepare("DELETE FROM legacy_span_chunks WHERE id = ?1")
+        let insertChunk = try database.prepare("""
+            INSERT INTO span_chunks (id, trace_id, start, end, services, data) VALUES (?1, ?3, ?4, ?5, 0, ?2)
+            """)
         let setChunks = try database.prepare("UPDATE traces SET chunks = chunks || ?2 WHERE trace_id = ?1")
         let deleteRows = try database.prepare("DELETE FROM legacy_spans WHERE trace_id = ?1")
         let last = try database.prepare("SELECT coalesce(max(id), 0) FROM span_chunks")
@@ -101,6 +113,9 @@ enum LegacyLayout {
                         let prepared = SpanChunk.prepare(spans, scratch: &scratch)
                         try insertChunk.bind(nextChunkID, at: 1)
                         try insertChunk.bind(SpanChunk.row(prepared, resourceIDs: resourceIDs, scopeIDs: scopeIDs), at: 2)
+                        try insertChunk.bind(traceID, at: 3)
+                        try insertChunk.bind(Int64(clamping: spans.map(\.startTimeUnixNano).min() ?? 0), at: 4)
+                        try insertChunk.bind(Int64(clamping: spans.map { max($0.startTimeUnixNano, $0.endTimeUnixNano) }.max() ?? 0), at: 5)
                         try insertChunk.run()
                         list += TraceChunkList.encode(nextChunkID)
                         nextChunkID += 1

@@ -3,11 +3,15 @@ import PivotSQLite
 /// The trace database's tables. Times are Unix nanoseconds (as signed 64-bit integers).
 ///
 /// - `span_chunks`: the spans of one trace that came in one append (ids, name, kind, times, status,
-///   resource and scope ids, attributes and span bytes), appended in arrival order (sequential
-///   writes, Snappy-compressed; `SpanChunk`).
-/// - `traces`: per trace, first start, last end, root service and name, and its chunk ids; keyed by
-///   trace id (a trace is one lookup, then its few chunks) and indexed by start (searches walk it
-///   newest first; retention walks it oldest first).
+///   resource and scope ids, attributes and span bytes; `SpanChunk`, Snappy-compressed), appended in
+///   arrival order (sequential writes), with that part's summary: trace id, first start, last end,
+///   service mask, and the root service and name when the root span is in it.
+/// - `trace_index.merged_through`: the last chunk whose summary is folded into `traces`. Later
+///   chunks are summarised in memory (`PendingTraces`) and folded in by the thousands (`merge`), so
+///   an append writes no random-key rows; opening the store rebuilds the pending summaries.
+/// - `traces`: per trace, first start, last end, root service and name, and its chunk ids, as of the
+///   last merge; keyed by trace id (a trace is one lookup, then its few chunks) and indexed by start
+///   (searches walk it newest first; retention walks it oldest first).
 /// - `traces.services`: a 63-bit mask of the services taking part (bit `code % 63` of each service's
 ///   `services` row). `traces_start` covers (start, end, services), so a search by time, duration and
 ///   service walks one index newest first and reads a trace row only for candidates.
@@ -79,6 +83,12 @@ enum TraceStoreSchema {
         CREATE TABLE services (code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
         ALTER TABLE spans RENAME TO legacy_spans;
         ALTER TABLE trace_services RENAME TO legacy_trace_services;
+        ALTER TABLE span_chunks RENAME TO legacy_span_chunks;
+        CREATE TABLE span_chunks (
+            id INTEGER PRIMARY KEY, trace_id BLOB NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+            services INTEGER NOT NULL, root_service TEXT, root_name TEXT, data BLOB NOT NULL);
+        CREATE TABLE trace_index (merged_through INTEGER NOT NULL);
+        INSERT INTO trace_index VALUES (0);
         """,
     ])
 }

@@ -9,16 +9,27 @@ extension TraceStore {
     public func trace(id: [UInt8], startUnixNano: UInt64?, endUnixNano: UInt64?) throws(QueryError) -> StoredTrace? {
         try checkReadable()
         do {
+            // A pending summary is newer than the trace's row (taken before the read, so a merge
+            // finishing in between is seen in the database).
+            let pendingSummary = pending.withLock { $0.traces[IDKey(id)] }
             let rows = try readers.withReader { reader throws(SQLiteError) -> [Reader.SpanRow]? in
-                let summary = reader.traceSummary
-                defer { summary.reset() }
-                try summary.bind(id, at: 1)
-                guard try summary.step() else { return nil }
-                let start = UInt64(clamping: summary.int64(at: 0))
-                let end = UInt64(clamping: summary.int64(at: 1))
+                let start: UInt64
+                let end: UInt64
+                let chunks: [Int64]
+                if let pendingSummary {
+                    (start, end, chunks) = (pendingSummary.start, pendingSummary.end, pendingSummary.chunks)
+                } else {
+                    let summary = reader.traceSummary
+                    defer { summary.reset() }
+                    try summary.bind(id, at: 1)
+                    guard try summary.step() else { return nil }
+                    start = UInt64(clamping: summary.int64(at: 0))
+                    end = UInt64(clamping: summary.int64(at: 1))
+                    chunks = summary.withBlob(at: 2, TraceChunkList.decode)
+                }
                 if let startUnixNano, end < startUnixNano { return nil }
                 if let endUnixNano, start > endUnixNano { return nil }
-                let spans = try reader.spans(of: id, chunks: summary.withBlob(at: 2, TraceChunkList.decode))
+                let spans = try reader.spans(of: id, chunks: chunks)
                 var rows = spans.rows
                 spans.complete(&rows, with: .attributesAndBytes)
                 return rows
@@ -62,6 +73,16 @@ extension TraceStore {
         }
     }
 
+    /// A trace a search looks at.
+    struct Candidate {
+        var traceID: [UInt8]
+        var start: UInt64
+        var end: UInt64
+        var rootService: String
+        var rootName: String
+        var chunks: [Int64]
+    }
+
     static func startOrder(_ a: Reader.SpanRow, _ b: Reader.SpanRow) -> Bool {
         if a.span.startTimeUnixNano != b.span.startTimeUnixNano { return a.span.startTimeUnixNano < b.span.startTimeUnixNano }
         return a.span.spanID.lexicographicallyPrecedes(b.span.spanID)
@@ -83,6 +104,9 @@ extension TraceStore {
         }
         // A service never seen has no traces.
         if case .some(.none) = serviceCode { return [] }
+        let serviceBit = serviceCode.flatMap { $0 }.map(Catalog.serviceBit) ?? 0
+        // Taken before the read (see `trace(id:)`); a copy of the dictionary, not of its entries.
+        let pendingState = pending.withLock { $0 }
         let unknown = SpanBatch.Resource(bytes: [], serviceName: "", attributes: [])
         do {
             return try readers.withReader { reader throws(SQLiteError) -> [TraceSummary] in
@@ -92,14 +116,47 @@ extension TraceStore {
                 try statement.bind(Int64(clamping: min(query.startUnixNano ?? 0, Self.signedMax)), at: 2)
                 try statement.bind(Int64(clamping: min(query.minDurationNanos ?? 0, Self.signedMax)), at: 3)
                 try statement.bind(Int64(clamping: min(query.maxDurationNanos ?? Self.signedMax, Self.signedMax)), at: 4)
-                try statement.bind(serviceCode.flatMap { $0 }.map(Catalog.serviceBit) ?? 0, at: 5)
+                try statement.bind(serviceBit, at: 5)
+                // Two sources newest first: pending summaries (complete) and the index, whose rows for
+                // pending traces are older and skipped.
+                let endBound = UInt64(clamping: min(query.endUnixNano ?? Self.signedMax, Self.signedMax))
+                let fresh = pendingState.candidates(
+                    endBound: endBound, startBound: min(query.startUnixNano ?? 0, Self.signedMax),
+                    minDuration: min(query.minDurationNanos ?? 0, Self.signedMax),
+                    maxDuration: min(query.maxDurationNanos ?? Self.signedMax, Self.signedMax), serviceBit: serviceBit)
+                var nextFresh = 0
+                var stored: Candidate?
+                func nextStored() throws(SQLiteError) -> Candidate? {
+                    while try statement.step() {
+                        let traceID = statement.blob(at: 0)
+                        if pendingState.traces[IDKey(traceID)] != nil { continue }
+                        return Candidate(
+                            traceID: traceID, start: UInt64(clamping: statement.int64(at: 1)), end: UInt64(clamping: statement.int64(at: 2)),
+                            rootService: statement.text(at: 3), rootName: statement.text(at: 4),
+                            chunks: statement.withBlob(at: 5, TraceChunkList.decode))
+                    }
+                    return nil
+                }
+                stored = try nextStored()
                 var found: [TraceSummary] = []
                 var inspected = 0
-                while found.count < query.limit, inspected < options.maxInspectedTraces, try statement.step() {
-                    let traceID = statement.blob(at: 0)
+                while found.count < query.limit, inspected < options.maxInspectedTraces {
+                    let candidate: Candidate
+                    if nextFresh < fresh.count, stored.map({ fresh[nextFresh].start >= $0.start }) ?? true {
+                        let summary = fresh[nextFresh]
+                        nextFresh += 1
+                        candidate = Candidate(
+                            traceID: summary.traceID, start: summary.start, end: summary.end, rootService: summary.rootService ?? "",
+                            rootName: summary.rootService == nil ? "" : summary.rootName, chunks: summary.chunks)
+                    } else if let next = stored {
+                        candidate = next
+                        stored = try nextStored()
+                    } else {
+                        break
+                    }
                     if let deadline = query.deadline, ContinuousClock.now >= deadline { break }
                     inspected += 1
-                    let spans = try reader.spans(of: traceID, chunks: statement.withBlob(at: 5, TraceChunkList.decode))
+                    let spans = try reader.spans(of: candidate.traceID, chunks: candidate.chunks)
                     var candidates = spans.rows.filter { row in
                         if let service = query.serviceName, (resources[row.resourceID] ?? unknown).serviceName != service { return false }
                         if let name = query.spanName, row.span.name != name { return false }
@@ -113,11 +170,10 @@ extension TraceStore {
                     candidates.sort(by: Self.startOrder)
                     var shown = Array(candidates.prefix(max(0, query.spansPerTrace)))
                     spans.complete(&shown, with: .attributesAndBytes)
-                    let start = UInt64(clamping: statement.int64(at: 1))
-                    let end = UInt64(clamping: statement.int64(at: 2))
                     found.append(TraceSummary(
-                        traceID: traceID, rootServiceName: statement.text(at: 3), rootSpanName: statement.text(at: 4),
-                        startTimeUnixNano: start, durationNanos: end >= start ? end - start : 0,
+                        traceID: candidate.traceID, rootServiceName: candidate.rootService, rootSpanName: candidate.rootName,
+                        startTimeUnixNano: candidate.start,
+                        durationNanos: candidate.end >= candidate.start ? candidate.end - candidate.start : 0,
                         matchedSpans: shown.map(\.span),
                         matchedSpanServices: shown.map { (resources[$0.resourceID] ?? unknown).serviceName },
                         matched: candidates.count))

@@ -17,6 +17,10 @@ extension TraceStore {
     public func deleteTraces(endedBefore cutoffUnixNano: UInt64, batchSize: Int = 2_000) async throws(TraceStoreError) -> Int {
         let cutoff = Int64(clamping: cutoffUnixNano)
         var deleted = 0
+        // Retention reads `traces`: the pending summaries go there first.
+        if case .failure(let error) = await onWriter({ writer in try self.mergePending(writer: &writer) }) {
+            throw error as? TraceStoreError ?? TraceStoreError(.storage, "deleting expired traces failed: \(error)")
+        }
         while true {
             let outcome = await onWriter { writer in try Self.deleteBatch(before: cutoff, limit: max(1, batchSize), writer: writer) }
             switch outcome {

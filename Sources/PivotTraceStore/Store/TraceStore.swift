@@ -31,11 +31,17 @@ public final class TraceStore: TraceAppendable, TraceQueryable, Sendable {
     /// Set by `close()`: later appends and reads fail.
     let closed = Atomic<Bool>(false)
     let statisticsState = Mutex(TraceStoreStatistics())
+    /// Summaries of traces appended since the last merge into `traces` (`PendingTraces`).
+    let pending: Mutex<PendingTraces>
 
     /// Running totals since the store was opened.
     public var statistics: TraceStoreStatistics { statisticsState.withLock { $0 } }
 
-    init(options: TraceStoreOptions, writer: Writer, readers: ReaderPool, checkpointer: Checkpointer, catalog: Catalog, logger: Logger) {
+    init(
+        options: TraceStoreOptions, writer: Writer, readers: ReaderPool, checkpointer: Checkpointer, catalog: Catalog,
+        pending: PendingTraces, logger: Logger
+    ) {
+        self.pending = Mutex(pending)
         self.checkpointer = checkpointer
         self.options = options
         self.writer = Mutex(writer)
@@ -94,7 +100,10 @@ public final class TraceStore: TraceAppendable, TraceQueryable, Sendable {
             _ = try pageSize.step()
             let checkpointer = try Checkpointer(
                 path: path, thresholdBytes: options.walCheckpointBytes, pageSize: Int(pageSize.int64(at: 0)))
-            return TraceStore(options: options, writer: writer, readers: readers, checkpointer: checkpointer, catalog: catalog, logger: logger)
+            let pending = try loadPending(writer: writer)
+            return TraceStore(
+                options: options, writer: writer, readers: readers, checkpointer: checkpointer, catalog: catalog,
+                pending: pending, logger: logger)
         } catch let error as SQLiteError {
             opened?.close()
             throw TraceStoreError(.cannotOpen, "cannot open the trace database \(path): \(error.message)")

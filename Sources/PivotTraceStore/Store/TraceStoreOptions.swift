@@ -25,6 +25,10 @@ public struct TraceStoreOptions: Sendable, Hashable {
     /// WAL size after which it is checkpointed into the database file in the background; at twice
     /// this the writer checkpoints itself, so the WAL file stays near that size. Default 128 MiB.
     public var walCheckpointBytes: Int
+    /// Traces whose summaries are kept in memory (`PendingTraces`, about 200 bytes each) before they
+    /// are written to the `traces` table in one transaction. Default 100,000 (about 25 MB): each merge
+    /// rewrites most pages of `traces` and its index, so fewer, larger merges write less.
+    public var pendingTraceLimit: Int = 100_000
 
     public init(
         path: String, retentionNanos: UInt64 = 15 * 86_400 * 1_000_000_000, maxTagValuesPerKey: Int = 1_000,
