@@ -49,7 +49,9 @@ public struct SpanBatch: Sendable {
         public var endTimeUnixNano: UInt64
         /// `Status.StatusCode`: 0 unset, 1 ok, 2 error.
         public var statusCode: Int32
-        public var attributes: [SpanAttribute]
+        /// The span's attributes in `AttributeEncoding` (no bytes when there are none): the decoders
+        /// write them so, and the trace store keeps them as they are.
+        public var attributeBytes: [UInt8]
         /// Index into `SpanBatch.resources`.
         public var resource: Int
         /// Index into `SpanBatch.scopes`.
@@ -70,10 +72,21 @@ public struct SpanBatch: Sendable {
             self.startTimeUnixNano = startTimeUnixNano
             self.endTimeUnixNano = endTimeUnixNano
             self.statusCode = statusCode
-            self.attributes = attributes
+            self.attributeBytes = AttributeEncoding.encode(attributes)
             self.resource = resource
             self.scope = scope
             self.bytes = bytes
+        }
+
+        /// The attributes, decoded from `attributeBytes` on each access (setting encodes them).
+        public var attributes: [SpanAttribute] {
+            get { AttributeEncoding.decode(attributeBytes) }
+            set { attributeBytes = AttributeEncoding.encode(newValue) }
+        }
+
+        /// The value of the first attribute named `key`, read without decoding the others.
+        public func attribute(_ key: String) -> SpanAttribute.Value? {
+            attributeBytes.withUnsafeBytes { AttributeEncoding.value(forKey: key, in: $0) }
         }
 
         /// `end - start` in nanoseconds (0 when the end is before the start).

@@ -160,6 +160,7 @@ public struct OTLPTracesProtobufDecoder: Sendable {
         var span = SpanBatch.Span(
             traceID: [], spanID: [], name: "", startTimeUnixNano: 0, endTimeUnixNano: 0, resource: resource, scope: scope,
             bytes: Array(bytes))
+        var attributeCount = 0
         while !c.isAtEnd {
             let (field, wire) = try c.tag()
             switch field {
@@ -187,9 +188,13 @@ public struct OTLPTracesProtobufDecoder: Sendable {
             case 9:
                 try c.require(wire, .lengthDelimited, field: "attributes")
                 var kv = try c.message()
-                // Spans commonly carry 10–20 attributes: one allocation instead of five regrowths.
-                if span.attributes.isEmpty { span.attributes.reserveCapacity(16) }
-                span.attributes.append(SpanAttributes.attribute(try decoder.keyValue(&kv, depth: 0)))
+                if attributeCount == 0 {
+                    // The count's place (one byte below 128 attributes), and room for a typical span's.
+                    span.attributeBytes.reserveCapacity(512)
+                    span.attributeBytes.append(0)
+                }
+                try SpanAttributes.append(&kv, decoder: decoder, to: &span.attributeBytes)
+                attributeCount += 1
             case 15:
                 try c.require(wire, .lengthDelimited, field: "status")
                 var status = try c.message()
@@ -216,6 +221,7 @@ public struct OTLPTracesProtobufDecoder: Sendable {
                 try c.skip(wire)
             }
         }
+        if attributeCount > 0 { AttributeEncoding.setCount(attributeCount, in: &span.attributeBytes) }
         if span.traceID.count != 16 || span.traceID.allSatisfy({ $0 == 0 }) {
             return .failure(Rejection(reason: "trace_id must be 16 bytes and not all zero (has \(span.traceID.count))"))
         }
@@ -236,6 +242,68 @@ public struct OTLPTracesProtobufDecoder: Sendable {
 
 /// OTLP attributes as the trace store indexes them.
 enum SpanAttributes {
+    /// Appends a `KeyValue` to an `AttributeEncoding`: straight from the request bytes when its value
+    /// is one string, bool, int or double (nearly always); through `attribute(_:)` otherwise.
+    static func append(_ kv: inout ProtoWireCursor, decoder: AttributeDecoder, to out: inout [UInt8]) throws(OTLPDecodeError) {
+        let whole = kv
+        var key = UnsafeRawBufferPointer(start: nil, count: 0)
+        var value: ProtoWireCursor?
+        while !kv.isAtEnd {
+            let (field, wire) = try kv.tag()
+            switch field {
+            case 1:
+                try kv.require(wire, .lengthDelimited, field: "key")
+                key = try kv.utf8(field: "key")
+            case 2:
+                try kv.require(wire, .lengthDelimited, field: "value")
+                value = try kv.message()
+            default:
+                // key_strindex and unknown fields: the full decoder checks and skips them.
+                var again = whole
+                return AttributeEncoding.appendAttribute(attribute(try decoder.keyValue(&again, depth: 0)), to: &out)
+            }
+        }
+        if var value, try appendScalar(&value, key: key, to: &out) { return }
+        var again = whole
+        AttributeEncoding.appendAttribute(attribute(try decoder.keyValue(&again, depth: 0)), to: &out)
+    }
+
+    /// Appends the key and a value made of one scalar field; false (nothing appended) for anything else.
+    private static func appendScalar(_ value: inout ProtoWireCursor, key: UnsafeRawBufferPointer, to out: inout [UInt8]) throws(OTLPDecodeError) -> Bool {
+        guard !value.isAtEnd else { return false }
+        let mark = out.count
+        let (field, wire) = try value.tag()
+        switch (field, wire) {
+        case (1, .lengthDelimited):
+            let text = try value.utf8(field: "string_value")
+            AttributeEncoding.appendBytes(key, to: &out)
+            out.append(AttributeEncoding.stringType)
+            AttributeEncoding.appendBytes(text, to: &out)
+        case (2, .varint):
+            let flag = try value.varint() != 0
+            AttributeEncoding.appendBytes(key, to: &out)
+            out.append(AttributeEncoding.boolType)
+            out.append(flag ? 1 : 0)
+        case (3, .varint):
+            let number = try value.varint()
+            AttributeEncoding.appendBytes(key, to: &out)
+            out.append(AttributeEncoding.intType)
+            withUnsafeBytes(of: number.littleEndian) { out.append(contentsOf: $0) }
+        case (4, .fixed64):
+            let bits = try value.fixed64()
+            AttributeEncoding.appendBytes(key, to: &out)
+            out.append(AttributeEncoding.doubleType)
+            withUnsafeBytes(of: bits.littleEndian) { out.append(contentsOf: $0) }
+        default:
+            return false
+        }
+        guard value.isAtEnd else {
+            out.removeSubrange(mark...)
+            return false
+        }
+        return true
+    }
+
     static func attribute(_ attribute: OTLPAttribute) -> SpanAttribute {
         let value: SpanAttribute.Value =
             switch attribute.value {

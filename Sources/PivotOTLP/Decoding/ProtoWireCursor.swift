@@ -143,6 +143,19 @@ public struct ProtoWireCursor {
         return value
     }
 
+    /// Reads a UTF-8 string field as bytes (no `String` made for ASCII); throws `.invalidUTF8` for
+    /// bytes that are not valid UTF-8.
+    @inline(__always)
+    public mutating func utf8(field: StaticString) throws(OTLPDecodeError) -> UnsafeRawBufferPointer {
+        let start = position
+        let raw = try bytes()
+        if raw.isEmpty || Self.isASCII(raw) { return raw }
+        guard String(validating: raw, as: UTF8.self) != nil else {
+            throw OTLPDecodeError(.invalidUTF8, "\(field) is not valid UTF-8", offset: start)
+        }
+        return raw
+    }
+
     /// Whether every byte is below 0x80, eight at a time.
     @inline(__always)
     static func isASCII(_ raw: UnsafeRawBufferPointer) -> Bool {

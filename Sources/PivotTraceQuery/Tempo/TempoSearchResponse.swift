@@ -135,8 +135,8 @@ public enum TempoSearchResponse {
             for key in attributeKeys {
                 if key == "service.name" {
                     writeKeyValue(key, .string(matched.serviceName), to: &writer)
-                } else if let attribute = span.attributes.first(where: { $0.key == key }) {
-                    writeKeyValue(key, attribute.value, to: &writer)
+                } else if let value = span.attribute(key) {
+                    writeKeyValue(key, value, to: &writer)
                 }
             }
             writer.endArray()

@@ -54,7 +54,7 @@ extension TraceQLQuery.Condition {
     static func lookup(
         _ key: String, scope: TraceQLQuery.AttributeScope, span: SpanBatch.Span, resource: SpanBatch.Resource
     ) -> SpanAttribute.Value? {
-        if scope != .resource, let a = span.attributes.first(where: { $0.key == key }) { return a.value }
+        if scope != .resource, let value = span.attribute(key) { return value }
         if scope != .span {
             if let a = resource.attributes.first(where: { $0.key == key }) { return a.value }
             if key == "service.name", !resource.serviceName.isEmpty { return .string(resource.serviceName) }

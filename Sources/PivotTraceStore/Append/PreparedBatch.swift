@@ -71,7 +71,7 @@ struct PreparedBatch: Sendable {
             if !known.operationFingerprints.contains(operationPrint), operations[operationPrint] == nil {
                 operations[operationPrint] = Catalog.Operation(service: service, name: span.name, kind: span.kind)
             }
-            for attribute in span.attributes { tags.note(attribute, scope: .span) }
+            tags.note(encoded: span.attributeBytes, scope: .span)
         }
         for (index, resource) in batch.resources.enumerated() where known.resourceID(for: resource, hash: resourceHashes[index]) == nil {
             for attribute in resource.attributes { tags.note(attribute, scope: .resource) }
@@ -137,6 +137,36 @@ struct TagCollector {
         self.options = options
     }
 
+    /// `note` for each attribute of an `AttributeEncoding`, read in place: strings are made only for
+    /// keys and values not listed yet.
+    mutating func note(encoded: [UInt8], scope: TraceAttributeScope) {
+        let scopeNumber = Catalog.scopeNumber(scope)
+        encoded.withUnsafeBytes { raw in
+            AttributeEncoding.forEach(raw) { key, type, value in
+                let keyPrint = TagFingerprint.key(scope: scopeNumber, bytes: key)
+                let listed: Int
+                if let count = known.keyFingerprints[keyPrint] {
+                    listed = count
+                } else {
+                    if newKeys.insert(keyPrint).inserted {
+                        keys.append(Catalog.TagKey(scope: scopeNumber, key: String(decoding: key, as: UTF8.self)))
+                    }
+                    listed = 0
+                }
+                guard listed < options.maxTagValuesPerKey, Catalog.isListable(type: type, value, maxLength: options.maxTagValueLength) else {
+                    return
+                }
+                let valuePrint = TagFingerprint.value(key: keyPrint, type: type, bytes: value)
+                guard !known.valueFingerprints.contains(valuePrint) else { return }
+                let addedHere = added[keyPrint] ?? 0
+                guard listed + addedHere < options.maxTagValuesPerKey, newValues.insert(valuePrint).inserted else { return }
+                added[keyPrint] = addedHere + 1
+                values.append(Catalog.TagValue(
+                    key: String(decoding: key, as: UTF8.self), scope: scopeNumber, value: AttributeEncoding.decodeValue(type: type, value)))
+            }
+        }
+    }
+
     mutating func note(_ attribute: SpanAttribute, scope: TraceAttributeScope) {
         let scopeNumber = Catalog.scopeNumber(scope)
         let keyPrint = TagFingerprint.key(scope: scopeNumber, attribute.key)
@@ -158,6 +188,16 @@ struct TagCollector {
 }
 
 extension Catalog {
+    /// `isListable` for a value as `AttributeEncoding` stores it.
+    static func isListable(type: UInt8, _ value: UnsafeRawBufferPointer, maxLength: Int) -> Bool {
+        switch type {
+        case AttributeEncoding.stringType: return value.count <= maxLength
+        case AttributeEncoding.intType, AttributeEncoding.boolType: return true
+        case AttributeEncoding.doubleType: return !Double(bitPattern: UInt64(littleEndian: value.loadUnaligned(as: UInt64.self))).isNaN
+        default: return false
+        }
+    }
+
     /// Whether a value is listed as a tag value: scalars, except strings longer than `maxLength`
     /// UTF-8 bytes and NaN; not arrays, maps and bytes.
     static func isListable(_ value: SpanAttribute.Value, maxLength: Int) -> Bool {

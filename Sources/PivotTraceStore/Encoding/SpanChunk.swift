@@ -52,12 +52,8 @@ enum SpanChunk {
             withUnsafeBytes(of: span.startTimeUnixNano.littleEndian) { scratch.append(contentsOf: $0) }
             withUnsafeBytes(of: span.endTimeUnixNano.littleEndian) { scratch.append(contentsOf: $0) }
             AttributeEncoding.appendString(span.name, to: &scratch)
-            let lengthAt = scratch.count
-            scratch.append(contentsOf: [0, 0, 0, 0])
-            AttributeEncoding.encode(span.attributes, into: &scratch)
-            withUnsafeBytes(of: UInt32(scratch.count - lengthAt - 4).littleEndian) { length in
-                for i in 0..<4 { scratch[lengthAt + i] = length[i] }
-            }
+            withUnsafeBytes(of: UInt32(span.attributeBytes.count).littleEndian) { scratch.append(contentsOf: $0) }
+            scratch.append(contentsOf: span.attributeBytes)
             appendBytes(span.bytes, to: &scratch)
         }
         let (compressed, payload) = compress(scratch)
@@ -123,6 +119,14 @@ enum SpanChunk {
         func attributes(slot: Int) -> [SpanAttribute] {
             guard slot < entries.count else { return [] }
             return payload.withUnsafeBytes { AttributeEncoding.decode(UnsafeRawBufferPointer(rebasing: $0[entries[slot].attributes])) }
+        }
+
+        /// The slot's attributes as stored (`AttributeEncoding`; no bytes for none).
+        func attributeBytes(slot: Int) -> [UInt8] {
+            guard slot < entries.count else { return [] }
+            let range = entries[slot].attributes
+            // Chunks written before spans carried encoded attributes stored none as a zero count.
+            return range.count == 1 && payload[range.lowerBound] == 0 ? [] : Array(payload[range])
         }
 
         func bytes(slot: Int) -> [UInt8] {

@@ -105,7 +105,7 @@ enum LegacyLayout {
                             span.resource = resourceIDs.firstIndex(of: row.resource) ?? { resourceIDs.append(row.resource); return resourceIDs.count - 1 }()
                             span.scope = scopeIDs.firstIndex(of: row.scope) ?? { scopeIDs.append(row.scope); return scopeIDs.count - 1 }()
                             if let old {
-                                span.attributes = old.attributes(slot: row.slot)
+                                span.attributeBytes = old.attributeBytes(slot: row.slot)
                                 span.bytes = old.bytes(slot: row.slot)
                             }
                             spans.append(span)

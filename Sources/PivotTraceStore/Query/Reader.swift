@@ -66,7 +66,7 @@ struct Reader {
         func complete(_ rows: inout [SpanRow], with content: SpanContent) {
             for index in rows.indices {
                 guard let decoded = chunks[rows[index].chunkID] else { continue }
-                rows[index].span.attributes = decoded.attributes(slot: rows[index].slot)
+                rows[index].span.attributeBytes = decoded.attributeBytes(slot: rows[index].slot)
                 if content == .attributesAndBytes { rows[index].span.bytes = decoded.bytes(slot: rows[index].slot) }
             }
         }

@@ -11,6 +11,35 @@ enum TagFingerprint {
         return mixer.finish()
     }
 
+    /// The same as `key(scope:_:)` for the key's UTF-8 bytes.
+    static func key(scope: Int, bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var mixer = Mixer(seed: 0x6b65_7973 &+ UInt64(truncatingIfNeeded: scope))
+        mixer.add(bytes: bytes)
+        return mixer.finish()
+    }
+
+    /// The same as `value(key:_:)` for a value as `AttributeEncoding` stores it (type and content).
+    static func value(key: UInt64, type: UInt8, bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var mixer = Mixer(seed: key)
+        switch type {
+        case AttributeEncoding.stringType:
+            mixer.add(1)
+            mixer.add(bytes: bytes)
+        case AttributeEncoding.intType:
+            mixer.add(2)
+            mixer.add(UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self)))
+        case AttributeEncoding.doubleType:
+            mixer.add(3)
+            mixer.add(UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self)))
+        case AttributeEncoding.boolType:
+            mixer.add(bytes.first != 0 ? 5 : 4)
+        default:
+            mixer.add(6)
+            mixer.add(bytes: bytes)
+        }
+        return mixer.finish()
+    }
+
     static func value(key: UInt64, _ value: SpanAttribute.Value) -> UInt64 {
         var mixer = Mixer(seed: key)
         switch value {
