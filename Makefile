@@ -140,7 +140,7 @@ bench-otlp: test-deps build
 	  --work $(BENCH_WORK)/otlp --doc docs/benchmarks.md --command "make bench-otlp OTLP_SERIES=$(OTLP_SERIES) OTLP_ROUNDS=$(OTLP_ROUNDS)"
 
 # Trace ingest (OTLP/HTTP protobuf), lookups and searches (bench/otlp): writes the trace section of docs/benchmarks.md.
-TRACE_SPANS  ?= 1000000
+TRACE_SPANS  ?= 10000000
 
 bench-traces: test-deps build
 	@python3 -c 'import aiohttp' 2>/dev/null || python3 -m pip install -q aiohttp
