@@ -7,15 +7,8 @@ import Testing
 /// scalar field, and through the full `AnyValue` decoder otherwise: both must give what the full
 /// decoder gives.
 @Suite struct SpanAttributeDecodingTests {
-    /// A length-delimited field.
     static func field(_ number: UInt8, _ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [number << 3 | 2]
-        var length = bytes.count
-        while length >= 0x80 {
-            out.append(UInt8(length & 0x7f) | 0x80)
-            length >>= 7
-        }
-        return out + [UInt8(length)] + bytes
+        OTLPTracesDecoderTests.delimited(number, bytes)
     }
 
     /// An export of one span (trace aa…, span 01) whose attributes are the given raw `KeyValue` messages.
@@ -80,6 +73,16 @@ import Testing
         }
         #expect(throws: OTLPDecodeError.self) {
             _ = try OTLPTracesProtobufDecoder().decode(Self.export([Self.keyValue(Array("k".utf8), value: [0x0a, 1, 0xff])]))
+        }
+    }
+
+    @Test func everyValueOfAKeyValueIsChecked() {
+        // Two values: the last counts, but a malformed first one still makes the request unreadable (as
+        // the full decoder says), or the span would be stored and no read of its trace could parse it.
+        // Found by the otlp-traces-proto fuzz target (fuzz/regressions/otlp-traces-proto).
+        let malformed: [UInt8] = [0x32, 1, 0x0a]  // a kvlist_value ending inside its first element
+        #expect(throws: OTLPDecodeError.self) {
+            _ = try OTLPTracesProtobufDecoder().decode(Self.export([Self.keyValue(Array("k".utf8), value: malformed) + Self.field(2, [0x18, 1])]))
         }
     }
 

@@ -254,11 +254,12 @@ enum SpanAttributes {
             case 1:
                 try kv.require(wire, .lengthDelimited, field: "key")
                 key = try kv.utf8(field: "key")
-            case 2:
+            case 2 where value == nil:
                 try kv.require(wire, .lengthDelimited, field: "value")
                 value = try kv.message()
             default:
-                // key_strindex and unknown fields: the full decoder checks and skips them.
+                // A second value (whose first must be checked too), key_strindex and unknown fields:
+                // the full decoder checks and skips them.
                 var again = whole
                 return AttributeEncoding.appendAttribute(attribute(try decoder.keyValue(&again, depth: 0)), to: &out)
             }

@@ -212,17 +212,11 @@ enum SpanChunk {
         return status == SNAPPY_OK ? out : nil
     }
 
-    static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
-        var value = value
-        while value >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        out.append(UInt8(value))
+    private static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
+        AttributeEncoding.appendVarint(value, to: &out)
     }
 
     private static func appendBytes(_ bytes: [UInt8], to out: inout [UInt8]) {
-        appendVarint(UInt64(bytes.count), to: &out)
-        out.append(contentsOf: bytes)
+        bytes.withUnsafeBytes { AttributeEncoding.appendBytes($0, to: &out) }
     }
 }
