@@ -13,26 +13,7 @@ public enum AttributeEncoding {
 
     public static func encode(_ attributes: [SpanAttribute], into out: inout [UInt8]) {
         appendVarint(UInt64(attributes.count), to: &out)
-        for attribute in attributes {
-            appendString(attribute.key, to: &out)
-            switch attribute.value {
-            case .string(let text):
-                out.append(0)
-                appendString(text, to: &out)
-            case .int(let number):
-                out.append(1)
-                appendFixed(UInt64(bitPattern: number), to: &out)
-            case .double(let number):
-                out.append(2)
-                appendFixed(number.bitPattern, to: &out)
-            case .bool(let flag):
-                out.append(3)
-                out.append(flag ? 1 : 0)
-            case .other(let text):
-                out.append(4)
-                appendString(text, to: &out)
-            }
-        }
+        for attribute in attributes { appendAttribute(attribute, to: &out) }
     }
 
     public static func encode(_ attributes: [SpanAttribute]) -> [UInt8] {
@@ -135,31 +116,9 @@ public enum AttributeEncoding {
 
     /// Decodes what `encode` wrote; a damaged encoding yields the attributes read before the damage.
     public static func decode(_ bytes: UnsafeRawBufferPointer) -> [SpanAttribute] {
-        var reader = Reader(bytes: bytes)
-        guard let count = reader.varint(), count < 1_000_000 else { return [] }
         var attributes: [SpanAttribute] = []
-        attributes.reserveCapacity(Int(count))
-        for _ in 0..<count {
-            guard let key = reader.string(), let type = reader.byte() else { break }
-            let value: SpanAttribute.Value
-            switch type {
-            case 0:
-                guard let text = reader.string() else { return attributes }
-                value = .string(text)
-            case 1:
-                guard let raw = reader.fixed() else { return attributes }
-                value = .int(Int64(bitPattern: raw))
-            case 2:
-                guard let raw = reader.fixed() else { return attributes }
-                value = .double(Double(bitPattern: raw))
-            case 3:
-                guard let flag = reader.byte() else { return attributes }
-                value = .bool(flag != 0)
-            default:
-                guard let text = reader.string() else { return attributes }
-                value = .other(text)
-            }
-            attributes.append(SpanAttribute(key: key, value: value))
+        forEach(bytes) { key, type, value in
+            attributes.append(SpanAttribute(key: String(decoding: key, as: UTF8.self), value: decodeValue(type: type, value)))
         }
         return attributes
     }
@@ -228,13 +187,6 @@ public enum AttributeEncoding {
             guard bytes.count - position >= 8 else { return nil }
             defer { position += 8 }
             return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-        }
-
-        public mutating func string() -> String? {
-            guard let length = varint(), length <= UInt64(bytes.count - position) else { return nil }
-            let slice = UnsafeRawBufferPointer(rebasing: bytes[position..<(position + Int(length))])
-            position += Int(length)
-            return String(decoding: slice, as: UTF8.self)
         }
     }
 }

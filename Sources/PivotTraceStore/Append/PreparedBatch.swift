@@ -2,9 +2,9 @@ import PivotModel
 import PivotStorage
 
 /// The CPU-heavy part of an append, done on the caller's task before the write queue: spans grouped
-/// by trace with their chunks encoded and compressed, per-trace and per-service time ranges, the
-/// root span, and the tag keys, tag values and operations the catalog did not know when the batch
-/// was prepared (deduplicated within the batch).
+/// by trace with their chunks encoded and compressed, each trace's time range, resources and root
+/// span, and the tag keys, tag values and operations the catalog did not know when the batch was
+/// prepared (deduplicated within the batch).
 struct PreparedBatch: Sendable {
     /// The spans of one trace in this batch.
     struct TraceGroup: Sendable {
@@ -74,7 +74,7 @@ struct PreparedBatch: Sendable {
             tags.note(encoded: span.attributeBytes, scope: .span)
         }
         for (index, resource) in batch.resources.enumerated() where known.resourceID(for: resource, hash: resourceHashes[index]) == nil {
-            for attribute in resource.attributes { tags.note(attribute, scope: .resource) }
+            tags.note(encoded: resourceAttributes[index], scope: .resource)
         }
         var scratch: [UInt8] = []
         for position in groups.indices {
@@ -137,8 +137,8 @@ struct TagCollector {
         self.options = options
     }
 
-    /// `note` for each attribute of an `AttributeEncoding`, read in place: strings are made only for
-    /// keys and values not listed yet.
+    /// Notes each attribute of an `AttributeEncoding` (a span's or a resource's), read in place:
+    /// strings are made only for keys and values not listed yet.
     mutating func note(encoded: [UInt8], scope: TraceAttributeScope) {
         let scopeNumber = Catalog.scopeNumber(scope)
         encoded.withUnsafeBytes { raw in
@@ -166,46 +166,17 @@ struct TagCollector {
             }
         }
     }
-
-    mutating func note(_ attribute: SpanAttribute, scope: TraceAttributeScope) {
-        let scopeNumber = Catalog.scopeNumber(scope)
-        let keyPrint = TagFingerprint.key(scope: scopeNumber, attribute.key)
-        let listed: Int
-        if let count = known.keyFingerprints[keyPrint] {
-            listed = count
-        } else {
-            if newKeys.insert(keyPrint).inserted { keys.append(Catalog.TagKey(scope: scopeNumber, key: attribute.key)) }
-            listed = 0
-        }
-        guard listed < options.maxTagValuesPerKey, Catalog.isListable(attribute.value, maxLength: options.maxTagValueLength) else { return }
-        let valuePrint = TagFingerprint.value(key: keyPrint, attribute.value)
-        guard !known.valueFingerprints.contains(valuePrint) else { return }
-        let addedHere = added[keyPrint] ?? 0
-        guard listed + addedHere < options.maxTagValuesPerKey, newValues.insert(valuePrint).inserted else { return }
-        added[keyPrint] = addedHere + 1
-        values.append(Catalog.TagValue(key: attribute.key, scope: scopeNumber, value: attribute.value))
-    }
 }
 
 extension Catalog {
-    /// `isListable` for a value as `AttributeEncoding` stores it.
+    /// Whether a value (as `AttributeEncoding` stores it) is listed as a tag value: scalars, except
+    /// strings longer than `maxLength` UTF-8 bytes and NaN; not arrays, maps and bytes.
     static func isListable(type: UInt8, _ value: UnsafeRawBufferPointer, maxLength: Int) -> Bool {
         switch type {
         case AttributeEncoding.stringType: return value.count <= maxLength
         case AttributeEncoding.intType, AttributeEncoding.boolType: return true
         case AttributeEncoding.doubleType: return !Double(bitPattern: UInt64(littleEndian: value.loadUnaligned(as: UInt64.self))).isNaN
         default: return false
-        }
-    }
-
-    /// Whether a value is listed as a tag value: scalars, except strings longer than `maxLength`
-    /// UTF-8 bytes and NaN; not arrays, maps and bytes.
-    static func isListable(_ value: SpanAttribute.Value, maxLength: Int) -> Bool {
-        switch value {
-        case .string(let text): return text.utf8.count <= maxLength
-        case .int, .bool: return true
-        case .double(let number): return !number.isNaN
-        case .other: return false
         }
     }
 

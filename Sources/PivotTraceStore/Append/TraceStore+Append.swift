@@ -191,8 +191,7 @@ extension TraceStore {
                 }
                 try insert.bind(SpanChunk.row(chunk, resourceIDs: resourceIDs, scopeIDs: scopeIDs), at: 8)
                 try insert.run()
-                var summary = previous ?? PendingTraces.Summary(
-                    traceID: group.traceID, start: group.start, end: group.end, services: 0, rootService: nil, rootName: "", chunks: [])
+                var summary = previous ?? .empty(group.traceID)
                 summary.add(start: group.start, end: group.end, services: services, rootService: group.rootService,
                             rootName: group.rootName, chunk: chunkID)
                 updates[key] = summary
@@ -258,7 +257,7 @@ extension TraceStore {
                 try replace.bind(Int64(clamping: summary.start), at: 2)
                 try replace.bind(Int64(clamping: summary.end), at: 3)
                 try replace.bind(summary.rootService ?? "", at: 4)
-                try replace.bind(summary.rootService == nil ? "" : summary.rootName, at: 5)
+                try replace.bind(summary.rootName, at: 5)
                 try replace.bind(summary.chunks.flatMap(TraceChunkList.encode), at: 6)
                 try replace.bind(summary.services, at: 7)
                 try replace.run()
@@ -286,14 +285,11 @@ extension TraceStore {
         while try parts.step() {
             let traceID = parts.blob(at: 1)
             let key = IDKey(traceID)
-            let start = UInt64(clamping: parts.int64(at: 2))
-            let end = UInt64(clamping: parts.int64(at: 3))
             var known = state.traces[key]
             if known == nil { known = try storedSummary(of: traceID, writer: writer) }
-            var summary = known ?? PendingTraces.Summary(
-                traceID: traceID, start: start, end: end, services: 0, rootService: nil, rootName: "", chunks: [])
+            var summary = known ?? .empty(traceID)
             summary.add(
-                start: start, end: end, services: parts.int64(at: 4), rootService: parts.isNull(at: 5) ? nil : parts.text(at: 5),
+                start: UInt64(clamping: parts.int64(at: 2)), end: UInt64(clamping: parts.int64(at: 3)), services: parts.int64(at: 4), rootService: parts.isNull(at: 5) ? nil : parts.text(at: 5),
                 rootName: parts.isNull(at: 6) ? "" : parts.text(at: 6), chunk: parts.int64(at: 0))
             state.traces[key] = summary
         }

@@ -116,11 +116,6 @@ enum SpanChunk {
         /// Per slot, the span's fields; empty for a chunk of the earlier layout.
         let fields: [Fields]
 
-        func attributes(slot: Int) -> [SpanAttribute] {
-            guard slot < entries.count else { return [] }
-            return payload.withUnsafeBytes { AttributeEncoding.decode(UnsafeRawBufferPointer(rebasing: $0[entries[slot].attributes])) }
-        }
-
         /// The slot's attributes as stored (`AttributeEncoding`; no bytes for none).
         func attributeBytes(slot: Int) -> [UInt8] {
             guard slot < entries.count else { return [] }

@@ -77,7 +77,7 @@ enum LegacyLayout {
                 var scratch: [UInt8] = []
                 for traceID in traceIDs {
                     try rowsOfTrace.bind(traceID, at: 1)
-                    var rows: [(span: SpanBatch.Span, resource: Int64, scope: Int64, chunk: Int64, slot: Int)] = []
+                    var rows: [Row] = []
                     while try rowsOfTrace.step() {
                         let span = SpanBatch.Span(
                             traceID: traceID, spanID: rowsOfTrace.blob(at: 0), parentSpanID: rowsOfTrace.blob(at: 1),
@@ -85,7 +85,9 @@ enum LegacyLayout {
                             startTimeUnixNano: UInt64(clamping: rowsOfTrace.int64(at: 6)),
                             endTimeUnixNano: UInt64(clamping: rowsOfTrace.int64(at: 7)),
                             statusCode: Int32(truncatingIfNeeded: rowsOfTrace.int64(at: 8)), resource: 0, scope: 0, bytes: [])
-                        rows.append((span, rowsOfTrace.int64(at: 2), rowsOfTrace.int64(at: 3), rowsOfTrace.int64(at: 9), rowsOfTrace.int(at: 10)))
+                        rows.append(Row(
+                            span: span, resource: rowsOfTrace.int64(at: 2), scope: rowsOfTrace.int64(at: 3),
+                            chunk: rowsOfTrace.int64(at: 9), slot: rowsOfTrace.int(at: 10)))
                     }
                     rowsOfTrace.reset()
                     // One new chunk per old chunk, so the spans of each append stay together.
@@ -97,25 +99,12 @@ enum LegacyLayout {
                         try readChunk.bind(rows[start].chunk, at: 1)
                         let old = try readChunk.step() ? readChunk.withBlob(at: 0, SpanChunk.decode) : nil
                         readChunk.reset()
-                        var resourceIDs: [Int64] = []
-                        var scopeIDs: [Int64] = []
-                        var spans: [SpanBatch.Span] = []
-                        for row in rows[start..<end] {
-                            var span = row.span
-                            span.resource = resourceIDs.firstIndex(of: row.resource) ?? { resourceIDs.append(row.resource); return resourceIDs.count - 1 }()
-                            span.scope = scopeIDs.firstIndex(of: row.scope) ?? { scopeIDs.append(row.scope); return scopeIDs.count - 1 }()
-                            if let old {
-                                span.attributeBytes = old.attributeBytes(slot: row.slot)
-                                span.bytes = old.bytes(slot: row.slot)
-                            }
-                            spans.append(span)
-                        }
-                        let prepared = SpanChunk.prepare(spans, scratch: &scratch)
+                        let spans = rows[start..<end]
                         try insertChunk.bind(nextChunkID, at: 1)
-                        try insertChunk.bind(SpanChunk.row(prepared, resourceIDs: resourceIDs, scopeIDs: scopeIDs), at: 2)
+                        try insertChunk.bind(chunk(of: spans, old: old, scratch: &scratch), at: 2)
                         try insertChunk.bind(traceID, at: 3)
-                        try insertChunk.bind(Int64(clamping: spans.map(\.startTimeUnixNano).min() ?? 0), at: 4)
-                        try insertChunk.bind(Int64(clamping: spans.map { max($0.startTimeUnixNano, $0.endTimeUnixNano) }.max() ?? 0), at: 5)
+                        try insertChunk.bind(Int64(clamping: spans.map(\.span.startTimeUnixNano).min() ?? 0), at: 4)
+                        try insertChunk.bind(Int64(clamping: spans.map { max($0.span.startTimeUnixNano, $0.span.endTimeUnixNano) }.max() ?? 0), at: 5)
                         try insertChunk.run()
                         list += TraceChunkList.encode(nextChunkID)
                         nextChunkID += 1
@@ -136,5 +125,33 @@ enum LegacyLayout {
         }
         try database.execute("DROP TABLE legacy_spans")
         logger.info("converted the trace store to its current layout", metadata: ["traces": "\(converted)"])
+    }
+
+    /// A `legacy_spans` row: the span's fields and where its attributes and bytes were.
+    private struct Row {
+        var span: SpanBatch.Span
+        var resource: Int64
+        var scope: Int64
+        var chunk: Int64
+        var slot: Int
+    }
+
+    /// The current-layout chunk row for the spans of one old chunk (`old`; nil when it was missing or
+    /// damaged: the spans are kept without attributes and bytes).
+    private static func chunk(of rows: ArraySlice<Row>, old: SpanChunk.Decoded?, scratch: inout [UInt8]) -> [UInt8] {
+        var resourceIDs: [Int64] = []
+        var scopeIDs: [Int64] = []
+        var spans: [SpanBatch.Span] = []
+        for row in rows {
+            var span = row.span
+            span.resource = resourceIDs.firstIndex(of: row.resource) ?? { resourceIDs.append(row.resource); return resourceIDs.count - 1 }()
+            span.scope = scopeIDs.firstIndex(of: row.scope) ?? { scopeIDs.append(row.scope); return scopeIDs.count - 1 }()
+            if let old {
+                span.attributeBytes = old.attributeBytes(slot: row.slot)
+                span.bytes = old.bytes(slot: row.slot)
+            }
+            spans.append(span)
+        }
+        return SpanChunk.row(SpanChunk.prepare(spans, scratch: &scratch), resourceIDs: resourceIDs, scopeIDs: scopeIDs)
     }
 }

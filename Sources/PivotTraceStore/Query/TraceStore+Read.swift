@@ -112,18 +112,19 @@ extension TraceStore {
             return try readers.withReader { reader throws(SQLiteError) -> [TraceSummary] in
                 let statement = reader.recentTraces
                 defer { statement.reset() }
-                try statement.bind(Int64(clamping: min(query.endUnixNano ?? Self.signedMax, Self.signedMax)), at: 1)
-                try statement.bind(Int64(clamping: min(query.startUnixNano ?? 0, Self.signedMax)), at: 2)
-                try statement.bind(Int64(clamping: min(query.minDurationNanos ?? 0, Self.signedMax)), at: 3)
-                try statement.bind(Int64(clamping: min(query.maxDurationNanos ?? Self.signedMax, Self.signedMax)), at: 4)
+                let endBound = min(query.endUnixNano ?? Self.signedMax, Self.signedMax)
+                let startBound = min(query.startUnixNano ?? 0, Self.signedMax)
+                let minDuration = min(query.minDurationNanos ?? 0, Self.signedMax)
+                let maxDuration = min(query.maxDurationNanos ?? Self.signedMax, Self.signedMax)
+                try statement.bind(Int64(endBound), at: 1)
+                try statement.bind(Int64(startBound), at: 2)
+                try statement.bind(Int64(minDuration), at: 3)
+                try statement.bind(Int64(maxDuration), at: 4)
                 try statement.bind(serviceBit, at: 5)
                 // Two sources newest first: pending summaries (complete) and the index, whose rows for
                 // pending traces are older and skipped.
-                let endBound = UInt64(clamping: min(query.endUnixNano ?? Self.signedMax, Self.signedMax))
                 let fresh = pendingState.candidates(
-                    endBound: endBound, startBound: min(query.startUnixNano ?? 0, Self.signedMax),
-                    minDuration: min(query.minDurationNanos ?? 0, Self.signedMax),
-                    maxDuration: min(query.maxDurationNanos ?? Self.signedMax, Self.signedMax), serviceBit: serviceBit)
+                    endBound: endBound, startBound: startBound, minDuration: minDuration, maxDuration: maxDuration, serviceBit: serviceBit)
                 var nextFresh = 0
                 var stored: Candidate?
                 func nextStored() throws(SQLiteError) -> Candidate? {
@@ -143,11 +144,8 @@ extension TraceStore {
                 while found.count < query.limit, inspected < options.maxInspectedTraces {
                     let candidate: Candidate
                     if nextFresh < fresh.count, stored.map({ fresh[nextFresh].start >= $0.start }) ?? true {
-                        let summary = fresh[nextFresh]
+                        candidate = Candidate(fresh[nextFresh])
                         nextFresh += 1
-                        candidate = Candidate(
-                            traceID: summary.traceID, start: summary.start, end: summary.end, rootService: summary.rootService ?? "",
-                            rootName: summary.rootService == nil ? "" : summary.rootName, chunks: summary.chunks)
                     } else if let next = stored {
                         candidate = next
                         stored = try nextStored()
@@ -247,5 +245,13 @@ extension TraceStore {
         catalog.withLock { $0.operations.filter { $0.service == service } }
             .sorted { ($0.name, $0.kind) < ($1.name, $1.kind) }
             .map { ($0.name, $0.kind) }
+    }
+}
+
+extension TraceStore.Candidate {
+    init(_ summary: PendingTraces.Summary) {
+        self.init(
+            traceID: summary.traceID, start: summary.start, end: summary.end, rootService: summary.rootService ?? "",
+            rootName: summary.rootName, chunks: summary.chunks)
     }
 }

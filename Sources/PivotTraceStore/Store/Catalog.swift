@@ -19,7 +19,7 @@ struct Catalog {
         var scope: Int
         var value: SpanAttribute.Value
 
-        var fingerprint: UInt64 { TagFingerprint.value(key: TagFingerprint.key(scope: scope, key), value) }
+        var fingerprint: UInt64 { TagFingerprint.value(scope: scope, key, value) }
     }
 
     struct Operation: Hashable, Sendable {

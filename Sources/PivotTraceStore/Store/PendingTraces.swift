@@ -17,9 +17,15 @@ struct PendingTraces: Sendable {
         var services: Int64
         /// Set once the root span (no parent) was stored.
         var rootService: String?
+        /// The root span's name ("" until it is stored).
         var rootName: String
         /// Chunk ids in append order.
         var chunks: [Int64]
+
+        /// A trace with no part yet: `add` sets everything.
+        static func empty(_ traceID: [UInt8]) -> Summary {
+            Summary(traceID: traceID, start: .max, end: 0, services: 0, rootService: nil, rootName: "", chunks: [])
+        }
 
         /// Adds an append's part (its first start, last end, services, root and chunk).
         mutating func add(start: UInt64, end: UInt64, services: Int64, rootService: String?, rootName: String, chunk: Int64) {

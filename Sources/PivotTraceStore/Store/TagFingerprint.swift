@@ -5,20 +5,14 @@ import PivotModel
 /// different values sharing a fingerprint (about one chance in 2^64 per pair) would leave the second
 /// unlisted; nothing else depends on them.
 enum TagFingerprint {
-    static func key(scope: Int, _ key: String) -> UInt64 {
-        var mixer = Mixer(seed: 0x6b65_7973 &+ UInt64(truncatingIfNeeded: scope))
-        mixer.add(key)
-        return mixer.finish()
-    }
-
-    /// The same as `key(scope:_:)` for the key's UTF-8 bytes.
+    /// A key's fingerprint from its UTF-8 bytes (`AttributeEncoding` keys, read in place).
     static func key(scope: Int, bytes: UnsafeRawBufferPointer) -> UInt64 {
         var mixer = Mixer(seed: 0x6b65_7973 &+ UInt64(truncatingIfNeeded: scope))
         mixer.add(bytes: bytes)
         return mixer.finish()
     }
 
-    /// The same as `value(key:_:)` for a value as `AttributeEncoding` stores it (type and content).
+    /// A value's fingerprint from its `AttributeEncoding` type and content, read in place.
     static func value(key: UInt64, type: UInt8, bytes: UnsafeRawBufferPointer) -> UInt64 {
         var mixer = Mixer(seed: key)
         switch type {
@@ -40,25 +34,25 @@ enum TagFingerprint {
         return mixer.finish()
     }
 
-    static func value(key: UInt64, _ value: SpanAttribute.Value) -> UInt64 {
-        var mixer = Mixer(seed: key)
-        switch value {
-        case .string(let text):
-            mixer.add(1)
-            mixer.add(text)
-        case .int(let number):
-            mixer.add(2)
-            mixer.add(UInt64(bitPattern: number))
-        case .double(let number):
-            mixer.add(3)
-            mixer.add(number.bitPattern)
-        case .bool(let flag):
-            mixer.add(flag ? 5 : 4)
-        case .other(let text):
-            mixer.add(6)
-            mixer.add(text)
+    /// The fingerprints of a listed key and value (`Catalog`), computed from their encoding so they
+    /// equal those of attributes read in place.
+    static func key(scope: Int, _ key: String) -> UInt64 {
+        fingerprints(SpanAttribute(key: key, value: .bool(false)), scope: scope).key
+    }
+
+    static func value(scope: Int, _ key: String, _ value: SpanAttribute.Value) -> UInt64 {
+        fingerprints(SpanAttribute(key: key, value: value), scope: scope).value
+    }
+
+    private static func fingerprints(_ attribute: SpanAttribute, scope: Int) -> (key: UInt64, value: UInt64) {
+        var result = (key: UInt64(0), value: UInt64(0))
+        AttributeEncoding.encode([attribute]).withUnsafeBytes { encoded in
+            AttributeEncoding.forEach(encoded) { key, type, value in
+                result.key = self.key(scope: scope, bytes: key)
+                result.value = self.value(key: result.key, type: type, bytes: value)
+            }
         }
-        return mixer.finish()
+        return result
     }
 
     struct Mixer {
