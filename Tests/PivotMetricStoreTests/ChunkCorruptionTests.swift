@@ -15,14 +15,23 @@ struct ChunkCorruptionTests {
     static func damage(_ directory: StoreTestDirectory, instance: String, _ damage: Damage) throws -> Int {
         let connection = try SQLiteDatabase(path: directory.path + "/metrics.sqlite")
         defer { connection.close() }
-        let rows = try connection.prepare("SELECT series_id, min_t, data, labels FROM chunks JOIN series ON series.id = chunks.series_id")
+        var damaged = 0
+        for table in ["chunks", "open_chunks"] {
+            damaged += try Self.damage(connection, table: table, instance: instance, damage)
+        }
+        return damaged
+    }
+
+    static func damage(_ connection: SQLiteDatabase, table: String, instance: String, _ damage: Damage) throws -> Int {
+        let rows = try connection.prepare(
+            "SELECT series_id, min_t, data, labels FROM \(table) JOIN series ON series.id = \(table).series_id")
         var targets: [(Int64, Int64, [UInt8])] = []
         while try rows.step() {
             guard String(decoding: rows.blob(at: 3), as: UTF8.self).contains(instance) else { continue }
             targets.append((rows.int64(at: 0), rows.int64(at: 1), rows.blob(at: 2)))
         }
         rows.reset()
-        let update = try connection.prepare("UPDATE chunks SET data = ?3 WHERE series_id = ?1 AND min_t = ?2")
+        let update = try connection.prepare("UPDATE \(table) SET data = ?3 WHERE series_id = ?1 AND min_t = ?2")
         for (series, minTime, data) in targets {
             var damaged = data
             switch damage {

@@ -7,6 +7,8 @@ struct CheckpointBatch: Sendable {
     var histograms: [(id: SeriesID, histogram: HistogramSample)] = []
     var exemplars: [StoredExemplar] = []
     var metadata: [(metric: String, metadata: MetricMetadata)] = []
+    /// The checkpoint at close: open chunks are written in the compact encoding too.
+    var isFinal = false
 
     var isEmpty: Bool {
         series.isEmpty && chunks.isEmpty && histograms.isEmpty && exemplars.isEmpty && metadata.isEmpty

@@ -84,11 +84,14 @@ final class MetricDatabase: @unchecked Sendable {
 
     func persistedState(of id: SeriesID, maxChunkSpan: Int64) throws(SQLiteError) -> PersistedSeriesState {
         var state = PersistedSeriesState()
-        let first = try statement("SELECT min_t FROM chunks WHERE series_id = ?1 ORDER BY min_t LIMIT 1")
+        let first = try statement("SELECT min(min_t) FROM all_chunks WHERE series_id = ?1")
         try first.bind(Int64(id), at: 1)
-        if try first.step() { state.minTime = first.int64(at: 0) }
+        if try first.step(), !first.isNull(at: 0) { state.minTime = first.int64(at: 0) }
         first.reset()
-        let last = try statement("SELECT min_t, data, crc FROM chunks WHERE series_id = ?1 ORDER BY min_t DESC LIMIT 1")
+        // On equal min times the open row is the newer copy (a sealed row can hold an older state of
+        // the open chunk only in a database migrated from schema 2).
+        let last = try statement(
+            "SELECT min_t, data, crc FROM all_chunks WHERE series_id = ?1 ORDER BY min_t DESC, open DESC LIMIT 1")
         try last.bind(Int64(id), at: 1)
         if try last.step() {
             let lastMin = last.int64(at: 0)
@@ -96,7 +99,7 @@ final class MetricDatabase: @unchecked Sendable {
             let crc = last.isNull(at: 2) ? nil : last.int64(at: 2)
             state.lastChunk = ChunkIntegrity.verifiedChunk(data, crc: crc, series: Int64(id), minTime: lastMin)
             last.reset()
-            let newest = try statement("SELECT max(max_t) FROM chunks WHERE series_id = ?1 AND min_t >= ?2")
+            let newest = try statement("SELECT max(max_t) FROM all_chunks WHERE series_id = ?1 AND min_t >= ?2")
             try newest.bind(Int64(id), at: 1)
             try newest.bind(lastMin &- maxChunkSpan, at: 2)
             if try newest.step() {
@@ -105,7 +108,7 @@ final class MetricDatabase: @unchecked Sendable {
             }
             newest.reset()
             let others = try statement(
-                "SELECT max(max_t) FROM chunks WHERE series_id = ?1 AND min_t >= ?2 AND min_t < ?3")
+                "SELECT max(max_t) FROM all_chunks WHERE series_id = ?1 AND min_t >= ?2 AND min_t < ?3")
             try others.bind(Int64(id), at: 1)
             try others.bind(lastMin &- maxChunkSpan, at: 2)
             try others.bind(lastMin, at: 3)
@@ -151,7 +154,7 @@ final class MetricDatabase: @unchecked Sendable {
                 try insertSeries.bind(entry.labels, at: 2)
                 try insertSeries.run()
             }
-            for write in batch.chunks { try writeChunk(write) }
+            for write in batch.chunks { try writeChunk(write, final: batch.isFinal) }
             let insertHistogram = try statement(
                 "INSERT OR IGNORE INTO histograms (series_id, t, data) VALUES (?1, ?2, ?3)")
             for entry in batch.histograms {
@@ -181,23 +184,36 @@ final class MetricDatabase: @unchecked Sendable {
         }
     }
 
-    private func writeChunk(_ write: ChunkWrite) throws(SQLiteError) {
+    /// The open chunk goes to `open_chunks` (one row per series, replaced as the chunk grows); every
+    /// other chunk is sealed and appended to `chunks`, in the compact encoding where it is shorter.
+    /// `final` (the checkpoint at close) writes the open chunk compactly as well: the next start
+    /// re-encodes it as XOR before it takes appends.
+    private func writeChunk(_ write: ChunkWrite, final: Bool) throws(SQLiteError) {
         let chunk = write.chunk
-        // The open chunk stays XOR (it is rewritten as it grows, and reloaded as the head on restart);
-        // every other chunk is sealed and gets the compact encoding where it applies.
-        let sealed: Bool
-        if case .head = write.origin { sealed = false } else { sealed = true }
+        if case .head = write.origin {
+            let upsert = try statement(
+                "INSERT OR REPLACE INTO open_chunks (series_id, min_t, max_t, data, crc) VALUES (?1, ?2, ?3, ?4, ?5)")
+            try bindChunk(upsert, write.series, chunk, sealed: final)
+            try upsert.run()
+            return
+        }
         switch write.mode {
         case .replaceOwnRow:
+            // The chunk was open at an earlier checkpoint: its open row (or, after a migration from
+            // schema 2, its sealed row) holds an older state of it.
+            let dropOpen = try statement("DELETE FROM open_chunks WHERE series_id = ?1 AND min_t = ?2")
+            try dropOpen.bind(Int64(write.series), at: 1)
+            try dropOpen.bind(chunk.minTime, at: 2)
+            try dropOpen.run()
             let replace = try statement(
                 "INSERT OR REPLACE INTO chunks (series_id, min_t, max_t, data, crc) VALUES (?1, ?2, ?3, ?4, ?5)")
-            try bindChunk(replace, write.series, chunk, sealed: sealed)
+            try bindChunk(replace, write.series, chunk, sealed: true)
             try replace.run()
         case .insertOrMerge:
             let insert = try statement(
                 "INSERT INTO chunks (series_id, min_t, max_t, data, crc) VALUES (?1, ?2, ?3, ?4, ?5) "
                     + "ON CONFLICT (series_id, min_t) DO NOTHING")
-            try bindChunk(insert, write.series, chunk, sealed: sealed)
+            try bindChunk(insert, write.series, chunk, sealed: true)
             try insert.run()
             guard connection.changes == 0 else { return }
             let select = try statement("SELECT data, crc FROM chunks WHERE series_id = ?1 AND min_t = ?2")
@@ -212,7 +228,7 @@ final class MetricDatabase: @unchecked Sendable {
             let merged = ChunkBuilder.chunk(of: SampleMerge.merge([storedSamples, chunk.samples()]))
             let update = try statement(
                 "UPDATE chunks SET max_t = ?3, data = ?4, crc = ?5 WHERE series_id = ?1 AND min_t = ?2")
-            try bindChunk(update, write.series, merged, sealed: sealed)
+            try bindChunk(update, write.series, merged, sealed: true)
             try update.run()
         }
     }
@@ -236,6 +252,7 @@ final class MetricDatabase: @unchecked Sendable {
         try connection.transaction { () throws -> Void in
             for sql in [
                 "DELETE FROM chunks WHERE max_t < ?1",
+                "DELETE FROM open_chunks WHERE max_t < ?1",
                 "DELETE FROM histograms WHERE t < ?1",
                 "DELETE FROM exemplars WHERE t < ?1",
             ] {
@@ -246,6 +263,7 @@ final class MetricDatabase: @unchecked Sendable {
             for sql in [
                 "DELETE FROM series WHERE id = ?1",
                 "DELETE FROM chunks WHERE series_id = ?1",
+                "DELETE FROM open_chunks WHERE series_id = ?1",
                 "DELETE FROM histograms WHERE series_id = ?1",
                 "DELETE FROM exemplars WHERE series_id = ?1",
             ] {

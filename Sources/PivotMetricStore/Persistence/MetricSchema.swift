@@ -45,6 +45,37 @@ enum MetricSchema {
         """
         ALTER TABLE chunks ADD COLUMN crc INTEGER;
         """,
+        // 3: sealed chunks in a table appended in write order (its pages fill up instead of splitting
+        // where each series' new chunk lands), open chunks in a table of their own (one row per
+        // series, rewritten as the chunk grows), and a view over both for readers. Existing rows all
+        // become sealed rows: an open chunk among them is superseded by its open row at the next
+        // checkpoint, and replaced when it is sealed.
+        """
+        ALTER TABLE chunks RENAME TO chunks_v2;
+        CREATE TABLE chunks (
+            id INTEGER PRIMARY KEY NOT NULL,
+            series_id INTEGER NOT NULL,
+            min_t INTEGER NOT NULL,
+            max_t INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            crc INTEGER
+        );
+        INSERT INTO chunks (series_id, min_t, max_t, data, crc)
+            SELECT series_id, min_t, max_t, data, crc FROM chunks_v2 ORDER BY series_id, min_t;
+        DROP TABLE chunks_v2;
+        CREATE UNIQUE INDEX chunks_by_series ON chunks (series_id, min_t);
+        CREATE TABLE open_chunks (
+            series_id INTEGER PRIMARY KEY NOT NULL,
+            min_t INTEGER NOT NULL,
+            max_t INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            crc INTEGER
+        );
+        CREATE VIEW all_chunks AS
+            SELECT series_id, min_t, max_t, data, crc, 0 AS open FROM chunks
+            UNION ALL
+            SELECT series_id, min_t, max_t, data, crc, 1 AS open FROM open_chunks;
+        """,
     ]
 
     static let migrator = SchemaMigrator(migrations: migrations)

@@ -50,7 +50,8 @@ final class ReadConnection: @unchecked Sendable {
         options.enforceForeignKeys = false
         connection = try SQLiteDatabase(path: path, options: options)
         chunks = try connection.prepare(
-            "SELECT min_t, data, crc FROM chunks WHERE series_id = ?1 AND min_t >= ?2 AND min_t <= ?3 AND max_t >= ?4 ORDER BY min_t")
+            "SELECT min_t, data, crc FROM all_chunks WHERE series_id = ?1 AND min_t >= ?2 AND min_t <= ?3 AND max_t >= ?4 "
+                + "ORDER BY min_t, open")
         histograms = try connection.prepare(
             "SELECT data FROM histograms WHERE series_id = ?1 AND t >= ?2 AND t <= ?3 ORDER BY t")
         exemplars = try connection.prepare(

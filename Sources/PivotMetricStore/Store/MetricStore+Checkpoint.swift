@@ -16,8 +16,8 @@ extension MetricStore {
         try await checkpointLocked()
     }
 
-    /// `checkpoint()` for a caller holding `maintenance`.
-    func checkpointLocked() async throws(MetricStoreError) {
+    /// `checkpoint()` for a caller holding `maintenance`. `final` is the checkpoint at close.
+    func checkpointLocked(final: Bool = false) async throws(MetricStoreError) {
         let started = ContinuousClock.now
         // Fsync outside the gate, so the cut's own fsync is short while commits wait.
         try? await wal.sync()
@@ -32,7 +32,7 @@ extension MetricStore {
         }
         // No commit is between its log append and its head update now: the head holds exactly the
         // records before `segment`.
-        let batch = snapshotForCheckpoint()
+        let batch = snapshotForCheckpoint(final: final)
         gate.leaveExclusive()
 
         if !batch.isEmpty {
@@ -64,8 +64,9 @@ extension MetricStore {
     }
 
     /// Collects what the checkpoint writes. The caller holds the commit gate exclusively.
-    private func snapshotForCheckpoint() -> CheckpointBatch {
+    private func snapshotForCheckpoint(final: Bool) -> CheckpointBatch {
         var batch = CheckpointBatch()
+        batch.isFinal = final
         let policy = options.chunks
         for shard in head.shards {
             shard.state.withLock { state in

@@ -153,7 +153,7 @@ public final class MetricStore: Sendable {
         await maintenance.lock()
         if wasReady && mode == .checkpoint {
             do {
-                try await checkpointLocked()
+                try await checkpointLocked(final: true)
             } catch {
                 logger.error("final checkpoint failed; the write-ahead log keeps the data", metadata: [
                     "error": "\(error)",
