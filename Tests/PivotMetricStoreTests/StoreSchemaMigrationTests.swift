@@ -13,8 +13,25 @@ struct StoreSchemaMigrationTests {
     static func downgradeToVersion2(_ directory: StoreTestDirectory) throws {
         let connection = try SQLiteDatabase(path: directory.path + "/metrics.sqlite")
         defer { connection.close() }
+        // Exemplars: one row each in `exemplars` instead of blocks.
+        let blocks = try connection.prepare("SELECT series_id, data FROM exemplar_blocks")
+        var rows: [StoredExemplar] = []
+        while try blocks.step() {
+            let series = try #require(SeriesID(exactly: blocks.int64(at: 0)))
+            rows += try #require(ExemplarBlock.decode(blocks.blob(at: 1), series: series))
+        }
+        blocks.reset()
+        let insert = try connection.prepare("INSERT INTO exemplars (series_id, t, value_bits, labels) VALUES (?1, ?2, ?3, ?4)")
+        for row in rows {
+            try insert.bind(Int64(row.series), at: 1)
+            try insert.bind(row.timestamp, at: 2)
+            try insert.bind(Int64(bitPattern: row.valueBits), at: 3)
+            try insert.bind(row.labels, at: 4)
+            try insert.run()
+        }
         try connection.execute("""
             BEGIN;
+            DROP TABLE exemplar_blocks;
             CREATE TABLE chunks_v2 (
                 series_id INTEGER NOT NULL, min_t INTEGER NOT NULL, max_t INTEGER NOT NULL,
                 data BLOB NOT NULL, crc INTEGER, PRIMARY KEY (series_id, min_t)
@@ -38,22 +55,35 @@ struct StoreSchemaMigrationTests {
         return try statement.step() ? statement.int64(at: 0) : -1
     }
 
-    @Test("a version-2 database opens with every sample, and its last open chunk keeps growing")
+    static let series = StoreTest.labels(["__name__": "node_load", "instance": "host-1"])
+
+    static func exemplars(_ store: MetricStore) throws -> [Exemplar] {
+        try store.exemplars([[StoreTest.matcher(.equal, "instance", "host-1")]], mint: .min, maxt: .max).first?.exemplars ?? []
+    }
+
+    @Test("a version-2 database opens with every sample and exemplar, and its last open chunk keeps growing")
     func version2ChunksMigrate() async throws {
         // Expects migration 3 to move every chunk row into the sealed table: the open chunk among
         // them is reloaded as the head, superseded by its open row, and replaced once it is sealed.
+        // Expects exemplar rows of schema 2 to be read beside the blocks migration 4 adds.
         let directory = StoreTestDirectory()
         defer { directory.remove() }
         var store = try await StoreTest.open(directory, StoreRestartTests.chunked)
         try await StoreRestartTests.writeRounds(store, seriesCount: 6, rounds: 0..<30)
+        let old = (0..<3).map { StoreExemplarTests.exemplar(Int64($0) * 15_000, trace: String(format: "%032x", $0), value: Double($0) / 8) }
+        try await StoreTest.write(store, StoreTest.batch([(Self.series, [])], exemplars: [Self.series: old]))
         let before = try StoreTest.everything(store)
         await store.close()
         try Self.downgradeToVersion2(directory)
         #expect(try Self.count(directory, "SELECT count(*) FROM chunks") == 6 * 5)
+        #expect(try Self.count(directory, "SELECT count(*) FROM exemplars") == 3)
 
         store = try await StoreTest.open(directory, StoreRestartTests.chunked)
         #expect(try StoreTest.everything(store) == before)
-        #expect(try Self.count(directory, "SELECT max(version) FROM schema_version") == 3)
+        #expect(try Self.exemplars(store) == old)
+        #expect(try Self.count(directory, "SELECT max(version) FROM schema_version") == MetricSchema.migrations.count)
+        let new = StoreExemplarTests.exemplar(35 * 15_000, trace: "4bf92f3577b34da6a3ce929d0e0e4736", value: 0.25)
+        try await StoreTest.write(store, StoreTest.batch([(Self.series, [])], exemplars: [Self.series: [new, old[1]]]))
         // Rounds 30 and 31 fill the reloaded open chunk (28, 29 + 5 more); the rest starts a new one.
         try await StoreRestartTests.writeRounds(store, seriesCount: 6, rounds: 30..<40)
         try await store.checkpoint()
@@ -63,6 +93,8 @@ struct StoreSchemaMigrationTests {
         store = try await StoreTest.open(directory, StoreRestartTests.chunked)
         let after = try StoreTest.everything(store)
         #expect(after.count == 6)
+        #expect(try Self.exemplars(store) == old + [new])
+        #expect(try Self.count(directory, "SELECT count(*) FROM exemplar_blocks") == 1)
         for series in after {
             #expect(series.samples.map(\.timestamp) == (0..<40).map { Int64($0) * 15_000 })
         }

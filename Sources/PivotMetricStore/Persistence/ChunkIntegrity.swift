@@ -6,7 +6,8 @@ import Synchronization
 /// what happens to a chunk that fails it: the chunk is left out of every read — the series keeps its
 /// other chunks, the head and the write-ahead log — and the drop is logged and counted in
 /// `pivot_storage_corrupt_chunks_total`. Rows written before version 2 have no checksum and are
-/// checked only by decoding.
+/// checked only by decoding. Exemplar blocks (schema version 4) always carry a checksum and are
+/// treated the same way.
 enum ChunkIntegrity {
     private static let dropped = Atomic<Int>(0)
     private static let counter = Counter(label: "pivot_storage_corrupt_chunks_total")
@@ -31,11 +32,25 @@ enum ChunkIntegrity {
         return chunk
     }
 
-    private static func report(series: Int64, minTime: Int64, reason: String) {
+    /// The exemplars of an `exemplar_blocks` row, or nil — logged and counted like a chunk — when it
+    /// fails `crc` or does not decode.
+    static func verifiedExemplars(_ data: [UInt8], crc: Int64, series: SeriesID) -> [StoredExemplar]? {
+        if crc != checksum(data) {
+            report(series: Int64(series), minTime: nil, reason: "exemplar block checksum mismatch")
+            return nil
+        }
+        guard let exemplars = ExemplarBlock.decode(data, series: series) else {
+            report(series: Int64(series), minTime: nil, reason: "cannot decode an exemplar block")
+            return nil
+        }
+        return exemplars
+    }
+
+    private static func report(series: Int64, minTime: Int64?, reason: String) {
         dropped.add(1, ordering: .relaxed)
         counter.increment()
         logger.error("dropped a corrupt chunk from reads", metadata: [
-            "series_id": "\(series)", "min_t": "\(minTime)", "reason": "\(reason)",
+            "series_id": "\(series)", "min_t": "\(minTime.map(String.init) ?? "-")", "reason": "\(reason)",
         ])
     }
 }

@@ -163,15 +163,7 @@ final class MetricDatabase: @unchecked Sendable {
                 try insertHistogram.bind(HistogramCodec.encode(entry.histogram), at: 3)
                 try insertHistogram.run()
             }
-            let insertExemplar = try statement(
-                "INSERT OR IGNORE INTO exemplars (series_id, t, value_bits, labels) VALUES (?1, ?2, ?3, ?4)")
-            for exemplar in batch.exemplars {
-                try insertExemplar.bind(Int64(exemplar.series), at: 1)
-                try insertExemplar.bind(exemplar.timestamp, at: 2)
-                try insertExemplar.bind(Int64(bitPattern: exemplar.valueBits), at: 3)
-                try insertExemplar.bind(exemplar.labels, at: 4)
-                try insertExemplar.run()
-            }
+            try writeExemplarBlocks(batch.exemplars)
             let upsertMetadata = try statement(
                 "INSERT OR REPLACE INTO metadata (metric, type, help, unit) VALUES (?1, ?2, ?3, ?4)")
             for entry in batch.metadata {
@@ -181,6 +173,25 @@ final class MetricDatabase: @unchecked Sendable {
                 try upsertMetadata.bind(entry.metadata.unit, at: 4)
                 try upsertMetadata.run()
             }
+        }
+    }
+
+    /// One `exemplar_blocks` row per series, in series order.
+    private func writeExemplarBlocks(_ exemplars: [StoredExemplar]) throws(SQLiteError) {
+        guard !exemplars.isEmpty else { return }
+        var bySeries: [SeriesID: [StoredExemplar]] = [:]
+        for exemplar in exemplars { bySeries[exemplar.series, default: []].append(exemplar) }
+        let insert = try statement(
+            "INSERT INTO exemplar_blocks (series_id, min_t, max_t, data, crc) VALUES (?1, ?2, ?3, ?4, ?5)")
+        for series in bySeries.keys.sorted() {
+            let list = bySeries[series]!
+            let data = ExemplarBlock.encode(list)
+            try insert.bind(Int64(series), at: 1)
+            try insert.bind(list.lazy.map(\.timestamp).min()!, at: 2)
+            try insert.bind(list.lazy.map(\.timestamp).max()!, at: 3)
+            try insert.bind(data, at: 4)
+            try insert.bind(ChunkIntegrity.checksum(data), at: 5)
+            try insert.run()
         }
     }
 
@@ -255,6 +266,7 @@ final class MetricDatabase: @unchecked Sendable {
                 "DELETE FROM open_chunks WHERE max_t < ?1",
                 "DELETE FROM histograms WHERE t < ?1",
                 "DELETE FROM exemplars WHERE t < ?1",
+                "DELETE FROM exemplar_blocks WHERE max_t < ?1",
             ] {
                 let statement = try statement(sql)
                 try statement.bind(cutoff, at: 1)
@@ -266,6 +278,7 @@ final class MetricDatabase: @unchecked Sendable {
                 "DELETE FROM open_chunks WHERE series_id = ?1",
                 "DELETE FROM histograms WHERE series_id = ?1",
                 "DELETE FROM exemplars WHERE series_id = ?1",
+                "DELETE FROM exemplar_blocks WHERE series_id = ?1",
             ] {
                 let statement = try statement(sql)
                 for id in removedSeries {

@@ -76,6 +76,20 @@ enum MetricSchema {
             UNION ALL
             SELECT series_id, min_t, max_t, data, crc, 1 AS open FROM open_chunks;
         """,
+        // 4: exemplars in blocks, one row per series and checkpoint (`ExemplarBlock`), appended in
+        // write order. Rows of the `exemplars` table written before stay there: they are read and
+        // expired as before, and no new ones are added.
+        """
+        CREATE TABLE exemplar_blocks (
+            id INTEGER PRIMARY KEY NOT NULL,
+            series_id INTEGER NOT NULL,
+            min_t INTEGER NOT NULL,
+            max_t INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            crc INTEGER NOT NULL
+        );
+        CREATE INDEX exemplar_blocks_by_series ON exemplar_blocks (series_id, max_t);
+        """,
     ]
 
     static let migrator = SchemaMigrator(migrations: migrations)

@@ -42,6 +42,7 @@ final class ReadConnection: @unchecked Sendable {
     private let chunks: SQLiteStatement
     private let histograms: SQLiteStatement
     private let exemplars: SQLiteStatement
+    private let exemplarBlocks: SQLiteStatement
 
     init(path: String, cacheKiB: Int) throws(SQLiteError) {
         var options = SQLiteOptions()
@@ -56,6 +57,8 @@ final class ReadConnection: @unchecked Sendable {
             "SELECT data FROM histograms WHERE series_id = ?1 AND t >= ?2 AND t <= ?3 ORDER BY t")
         exemplars = try connection.prepare(
             "SELECT t, value_bits, labels FROM exemplars WHERE series_id = ?1 AND t >= ?2 AND t <= ?3 ORDER BY t")
+        exemplarBlocks = try connection.prepare(
+            "SELECT data, crc FROM exemplar_blocks WHERE series_id = ?1 AND max_t >= ?2 AND min_t <= ?3")
     }
 
     func close() {
@@ -99,13 +102,27 @@ final class ReadConnection: @unchecked Sendable {
         return result
     }
 
+    /// The persisted exemplars of a series in `[mint, maxt]`, unsorted and possibly repeated (the
+    /// caller sorts and drops repeats). A block that fails its checksum or does not decode is left out,
+    /// logged and counted like a damaged chunk.
     func exemplars(of id: SeriesID, mint: Int64, maxt: Int64) throws(SQLiteError) -> [StoredExemplar] {
+        var result: [StoredExemplar] = []
+        exemplarBlocks.reset()
+        try exemplarBlocks.bind(Int64(id), at: 1)
+        try exemplarBlocks.bind(mint, at: 2)
+        try exemplarBlocks.bind(maxt, at: 3)
+        while try exemplarBlocks.step() {
+            let data = exemplarBlocks.blob(at: 0)
+            guard let block = ChunkIntegrity.verifiedExemplars(data, crc: exemplarBlocks.int64(at: 1), series: id) else { continue }
+            result.append(contentsOf: block.lazy.filter { $0.timestamp >= mint && $0.timestamp <= maxt })
+        }
+        exemplarBlocks.reset()
+        // Rows of schema versions before 4.
         exemplars.reset()
         try exemplars.bind(Int64(id), at: 1)
         try exemplars.bind(mint, at: 2)
         try exemplars.bind(maxt, at: 3)
         defer { exemplars.reset() }
-        var result: [StoredExemplar] = []
         while try exemplars.step() {
             result.append(StoredExemplar(
                 series: id, timestamp: exemplars.int64(at: 0),
