@@ -23,11 +23,16 @@ struct ChunkCorruptionTests {
     }
 
     static func damage(_ connection: SQLiteDatabase, table: String, instance: String, _ damage: Damage) throws -> Int {
+        var texts: [Int64: [UInt8]] = [:]
+        let symbols = try connection.prepare("SELECT id, text FROM label_symbols")
+        while try symbols.step() { texts[symbols.int64(at: 0)] = symbols.blob(at: 1) }
+        symbols.reset()
         let rows = try connection.prepare(
             "SELECT series_id, min_t, data, labels FROM \(table) JOIN series ON series.id = \(table).series_id")
         var targets: [(Int64, Int64, [UInt8])] = []
         while try rows.step() {
-            guard String(decoding: rows.blob(at: 3), as: UTF8.self).contains(instance) else { continue }
+            let labels = try #require(SeriesRow.decode(rows.blob(at: 3), texts: texts))
+            guard String(decoding: labels, as: UTF8.self).contains(instance) else { continue }
             targets.append((rows.int64(at: 0), rows.int64(at: 1), rows.blob(at: 2)))
         }
         rows.reset()

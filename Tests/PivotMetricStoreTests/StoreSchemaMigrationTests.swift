@@ -29,8 +29,27 @@ struct StoreSchemaMigrationTests {
             try insert.bind(row.labels, at: 4)
             try insert.run()
         }
+        // Series: the label set encoding itself instead of symbol ids.
+        var texts: [Int64: [UInt8]] = [:]
+        let symbols = try connection.prepare("SELECT id, text FROM label_symbols")
+        while try symbols.step() { texts[symbols.int64(at: 0)] = symbols.blob(at: 1) }
+        symbols.reset()
+        let series = try connection.prepare("SELECT id, labels FROM series")
+        var labelRows: [(Int64, [UInt8])] = []
+        while try series.step() {
+            labelRows.append((series.int64(at: 0), try #require(SeriesRow.decode(series.blob(at: 1), texts: texts))))
+        }
+        series.reset()
+        let update = try connection.prepare("UPDATE series SET labels = ?2 WHERE id = ?1")
+        for (id, labels) in labelRows {
+            #expect(labels.first != SeriesRow.symbolMarker)
+            try update.bind(id, at: 1)
+            try update.bind(labels, at: 2)
+            try update.run()
+        }
         try connection.execute("""
             BEGIN;
+            DROP TABLE label_symbols;
             DROP TABLE exemplar_blocks;
             CREATE TABLE chunks_v2 (
                 series_id INTEGER NOT NULL, min_t INTEGER NOT NULL, max_t INTEGER NOT NULL,
@@ -61,7 +80,7 @@ struct StoreSchemaMigrationTests {
         try store.exemplars([[StoreTest.matcher(.equal, "instance", "host-1")]], mint: .min, maxt: .max).first?.exemplars ?? []
     }
 
-    @Test("a version-2 database opens with every sample and exemplar, and its last open chunk keeps growing")
+    @Test("a version-2 database opens with every series, sample and exemplar, and its last open chunk keeps growing")
     func version2ChunksMigrate() async throws {
         // Expects migration 3 to move every chunk row into the sealed table: the open chunk among
         // them is reloaded as the head, superseded by its open row, and replaced once it is sealed.

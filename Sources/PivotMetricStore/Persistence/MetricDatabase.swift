@@ -7,6 +7,9 @@ import PivotSQLite
 final class MetricDatabase: @unchecked Sendable {
     let connection: SQLiteDatabase
     private var statements: [String: SQLiteStatement] = [:]
+    /// Every row of `label_symbols`, once loaded (`loadSymbols`).
+    private var symbols = SeriesRow.Symbols()
+    private var symbolsLoaded = false
 
     /// Opens (creating when missing) the database. `pageSize` applies only to a new file: SQLite
     /// fixes the page size when the first page is written, and WAL mode cannot change it later.
@@ -59,14 +62,34 @@ final class MetricDatabase: @unchecked Sendable {
 
     // MARK: Loading
 
-    /// Every series: id and label encoding.
-    func loadSeries(_ body: (SeriesID, [UInt8]) -> Void) throws(SQLiteError) {
+    /// Every series: id and label set encoding. Rows whose labels do not decode (damaged, or naming a
+    /// symbol `label_symbols` lacks) are skipped; their ids are returned.
+    @discardableResult
+    func loadSeries(_ body: (SeriesID, [UInt8]) -> Void) throws(SQLiteError) -> [SeriesID] {
+        try loadSymbols()
+        defer { symbols.dropTexts() }
         let statement = try statement("SELECT id, labels FROM series")
         defer { statement.reset() }
+        var damaged: [SeriesID] = []
         while try statement.step() {
             guard let id = SeriesID(exactly: statement.int64(at: 0)) else { continue }
-            body(id, statement.blob(at: 1))
+            guard let labelBytes = SeriesRow.decode(statement.blob(at: 1), texts: symbols.texts) else {
+                damaged.append(id)
+                continue
+            }
+            body(id, labelBytes)
         }
+        return damaged
+    }
+
+    private func loadSymbols() throws(SQLiteError) {
+        guard !symbolsLoaded else { return }
+        let statement = try statement("SELECT id, text FROM label_symbols")
+        defer { statement.reset() }
+        var loaded = SeriesRow.Symbols()
+        while try statement.step() { loaded.insert(id: statement.int64(at: 0), text: statement.blob(at: 1)) }
+        symbols = loaded
+        symbolsLoaded = true
     }
 
     /// What recovery needs to know of one series' persisted data.
@@ -147,32 +170,59 @@ final class MetricDatabase: @unchecked Sendable {
 
     /// Writes a checkpoint in one transaction.
     func write(_ batch: CheckpointBatch) throws {
-        try connection.transaction { () throws -> Void in
-            let insertSeries = try statement("INSERT OR IGNORE INTO series (id, labels) VALUES (?1, ?2)")
-            for entry in batch.series {
-                try insertSeries.bind(Int64(entry.id), at: 1)
-                try insertSeries.bind(entry.labels, at: 2)
-                try insertSeries.run()
+        try loadSymbols()
+        var addedSymbols: [(id: Int64, text: [UInt8])] = []
+        do {
+            try connection.transaction { () throws -> Void in
+                try writeSeries(batch.series, addedSymbols: &addedSymbols)
+                for write in batch.chunks { try writeChunk(write, final: batch.isFinal) }
+                let insertHistogram = try statement(
+                    "INSERT OR IGNORE INTO histograms (series_id, t, data) VALUES (?1, ?2, ?3)")
+                for entry in batch.histograms {
+                    try insertHistogram.bind(Int64(entry.id), at: 1)
+                    try insertHistogram.bind(entry.histogram.timestamp, at: 2)
+                    try insertHistogram.bind(HistogramCodec.encode(entry.histogram), at: 3)
+                    try insertHistogram.run()
+                }
+                try writeExemplarBlocks(batch.exemplars)
+                let upsertMetadata = try statement(
+                    "INSERT OR REPLACE INTO metadata (metric, type, help, unit) VALUES (?1, ?2, ?3, ?4)")
+                for entry in batch.metadata {
+                    try upsertMetadata.bind(entry.metric, at: 1)
+                    try upsertMetadata.bind(entry.metadata.type.rawValue, at: 2)
+                    try upsertMetadata.bind(entry.metadata.help, at: 3)
+                    try upsertMetadata.bind(entry.metadata.unit, at: 4)
+                    try upsertMetadata.run()
+                }
             }
-            for write in batch.chunks { try writeChunk(write, final: batch.isFinal) }
-            let insertHistogram = try statement(
-                "INSERT OR IGNORE INTO histograms (series_id, t, data) VALUES (?1, ?2, ?3)")
-            for entry in batch.histograms {
-                try insertHistogram.bind(Int64(entry.id), at: 1)
-                try insertHistogram.bind(entry.histogram.timestamp, at: 2)
-                try insertHistogram.bind(HistogramCodec.encode(entry.histogram), at: 3)
-                try insertHistogram.run()
+        } catch {
+            // The rows were not written: neither were the symbols.
+            symbols.remove(addedSymbols)
+            throw error
+        }
+    }
+
+    /// New `series` rows as symbol ids, and the `label_symbols` rows they add.
+    private func writeSeries(
+        _ series: [(id: SeriesID, labels: [UInt8])], addedSymbols: inout [(id: Int64, text: [UInt8])]
+    ) throws(SQLiteError) {
+        guard !series.isEmpty else { return }
+        let insertSeries = try statement("INSERT OR IGNORE INTO series (id, labels) VALUES (?1, ?2)")
+        var firstAdded = addedSymbols.count
+        for entry in series {
+            let row = SeriesRow.encode(entry.labels, symbols: &symbols, added: &addedSymbols) ?? entry.labels
+            if addedSymbols.count > firstAdded {
+                let insertSymbol = try statement("INSERT INTO label_symbols (id, text) VALUES (?1, ?2)")
+                for symbol in addedSymbols[firstAdded...] {
+                    try insertSymbol.bind(symbol.id, at: 1)
+                    try insertSymbol.bind(symbol.text, at: 2)
+                    try insertSymbol.run()
+                }
+                firstAdded = addedSymbols.count
             }
-            try writeExemplarBlocks(batch.exemplars)
-            let upsertMetadata = try statement(
-                "INSERT OR REPLACE INTO metadata (metric, type, help, unit) VALUES (?1, ?2, ?3, ?4)")
-            for entry in batch.metadata {
-                try upsertMetadata.bind(entry.metric, at: 1)
-                try upsertMetadata.bind(entry.metadata.type.rawValue, at: 2)
-                try upsertMetadata.bind(entry.metadata.help, at: 3)
-                try upsertMetadata.bind(entry.metadata.unit, at: 4)
-                try upsertMetadata.run()
-            }
+            try insertSeries.bind(Int64(entry.id), at: 1)
+            try insertSeries.bind(row, at: 2)
+            try insertSeries.run()
         }
     }
 
@@ -260,6 +310,7 @@ final class MetricDatabase: @unchecked Sendable {
     /// Deletes chunks whose newest sample is older than `cutoff`, older histograms and exemplars, and
     /// every row of `removedSeries`, in one transaction.
     func applyRetention(cutoff: Int64, removedSeries: [SeriesID]) throws {
+        var unusedSymbols: [(id: Int64, text: [UInt8])] = []
         try connection.transaction { () throws -> Void in
             for sql in [
                 "DELETE FROM chunks WHERE max_t < ?1",
@@ -286,6 +337,34 @@ final class MetricDatabase: @unchecked Sendable {
                     try statement.run()
                 }
             }
+            if !removedSeries.isEmpty { unusedSymbols = try deleteUnusedSymbols() }
         }
+        symbols.remove(unusedSymbols)
+    }
+
+    /// Deletes the `label_symbols` rows no series row names any more, and returns them. Reads every
+    /// series row: it runs only when retention removed series.
+    private func deleteUnusedSymbols() throws(SQLiteError) -> [(id: Int64, text: [UInt8])] {
+        var used = Set<Int64>()
+        let rows = try statement("SELECT labels FROM series")
+        while try rows.step() {
+            let row = rows.blob(at: 0)
+            guard row.first == SeriesRow.symbolMarker else { continue }
+            SeriesRow.symbolIDs(row) { used.insert($0) }
+        }
+        rows.reset()
+        var unused: [(id: Int64, text: [UInt8])] = []
+        let all = try statement("SELECT id, text FROM label_symbols")
+        while try all.step() {
+            let id = all.int64(at: 0)
+            if !used.contains(id) { unused.append((id, all.blob(at: 1))) }
+        }
+        all.reset()
+        let delete = try statement("DELETE FROM label_symbols WHERE id = ?1")
+        for symbol in unused {
+            try delete.bind(symbol.id, at: 1)
+            try delete.run()
+        }
+        return unused
     }
 }

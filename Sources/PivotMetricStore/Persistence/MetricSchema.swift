@@ -90,6 +90,14 @@ enum MetricSchema {
         );
         CREATE INDEX exemplar_blocks_by_series ON exemplar_blocks (series_id, max_t);
         """,
+        // 5: label names and values stored once, series rows as symbol ids (`SeriesRow`). Rows
+        // written before keep their label set encoding and are read as they are.
+        """
+        CREATE TABLE label_symbols (
+            id INTEGER PRIMARY KEY NOT NULL,
+            text BLOB NOT NULL
+        );
+        """,
     ]
 
     static let migrator = SchemaMigrator(migrations: migrations)

@@ -19,11 +19,18 @@ extension MetricStore {
             maxChunkSpan.store(span, ordering: .relaxed)
 
             var loaded: [MemSeries] = []
-            try database.loadSeries { id, labelBytes in
+            let damaged = try database.loadSeries { id, labelBytes in
                 let series = MemSeries(id: id, hash: LabelHasher.hash(encoded: labelBytes), labelBytes: labelBytes)
                 series.isLogged = true
                 series.isPersisted = true
                 loaded.append(series)
+            }
+            if !damaged.isEmpty {
+                // Their data cannot be named, and their ids must not pass to new series with it.
+                logger.error("series rows whose labels do not decode were removed with their data", metadata: [
+                    "series": "\(damaged.count)", "ids": "\(damaged.prefix(10))",
+                ])
+                try database.applyRetention(cutoff: .min, removedSeries: damaged)
             }
             for series in loaded {
                 let state = try database.persistedState(of: series.id, maxChunkSpan: span)
