@@ -40,12 +40,40 @@ struct ExemplarBlockTests {
         #expect(Set(decoded.map(\.valueBits)).isSuperset(of: Self.values.map(\.bitPattern)))
     }
 
-    @Test("an OpenTelemetry exemplar takes about 38 bytes in a block")
+    @Test("an OpenTelemetry exemplar takes about 31 bytes in a block: its id bytes, a time step and a value")
     func size() {
         let exemplars = (0..<10).map { Self.exemplar(1_700_000_000_000 + Int64($0) * 150_000, Double(100_000 + $0 * 1_234) / 1e6) }
         let block = ExemplarBlock.encode(exemplars)
         #expect(exemplars.allSatisfy { $0.labels.count == 30 })
-        #expect(block.count <= 2 + 6 + 10 * 38, "\(block.count) bytes")
+        #expect(block.count <= 10 * 32, "\(block.count) bytes")
+    }
+
+    @Test("labels of any shape round-trip: several shapes in a block, spelled-out names, malformed encodings kept verbatim")
+    func shapes() throws {
+        var exemplars = [Self.exemplar(1, 0.5), Self.exemplar(2, 0.25, trace: "abc")]
+        exemplars.append(StoredExemplar(series: 7, timestamp: 3, valueBits: 3, labels: [4] + Array("user".utf8) + [6] + Array("bob".utf8)))
+        exemplars.append(StoredExemplar(series: 7, timestamp: 4, valueBits: 4, labels: [9, 1, 2]))  // cut short
+        exemplars.append(StoredExemplar(series: 7, timestamp: 5, valueBits: 5, labels: []))
+        exemplars.append(StoredExemplar(series: 7, timestamp: 6, valueBits: 6, labels: [0, 0, 0x41, 0xab]))  // odd hex length
+        let block = ExemplarBlock.encode(exemplars)
+        #expect(try #require(ExemplarBlock.decode(block, series: 7)) == exemplars)
+    }
+
+    @Test("blocks of version 1 still decode")
+    func version1() throws {
+        // count 2; t 1000, value 0.5 = 5/10 (scale 1), labels "ab"; t 1500, raw bits of 0.1 + 0.2, no labels.
+        var block: [UInt8] = [1, 2]
+        VarInt.appendSigned(1000, to: &block)
+        VarInt.appendUnsigned(10 << 4 | 1, to: &block)
+        block += [2, 0x61, 0x62]
+        VarInt.appendSigned(500, to: &block)
+        block.append(15)
+        FixedWidth.append((0.1 + 0.2).bitPattern, to: &block)
+        block.append(0)
+        let decoded = try #require(ExemplarBlock.decode(block, series: 7))
+        #expect(decoded.map(\.timestamp) == [1000, 1500])
+        #expect(decoded.map(\.valueBits) == [(0.5).bitPattern, (0.1 + 0.2).bitPattern])
+        #expect(decoded.map(\.labels) == [[0x61, 0x62], []])
     }
 
     @Test("a block cut short at any byte, or with a byte changed, is refused or decodes without a crash")
@@ -64,6 +92,7 @@ struct ExemplarBlockTests {
         }
         // A count larger than the bytes could hold is refused before anything is allocated.
         #expect(ExemplarBlock.decode([ExemplarBlock.version, 0xff, 0xff, 0xff, 0xff, 0x0f], series: 7) == nil)
-        #expect(ExemplarBlock.decode([2, 0], series: 7) == nil)
+        #expect(ExemplarBlock.decode([1, 0xff, 0xff, 0xff, 0xff, 0x0f], series: 7) == nil)
+        #expect(ExemplarBlock.decode([3, 0], series: 7) == nil)
     }
 }
