@@ -40,6 +40,7 @@ final class ReaderPool: Sendable {
 final class ReadConnection: @unchecked Sendable {
     private let connection: SQLiteDatabase
     private let chunks: SQLiteStatement
+    private let openChunk: SQLiteStatement
     private let histograms: SQLiteStatement
     private let exemplars: SQLiteStatement
     private let exemplarBlocks: SQLiteStatement
@@ -50,9 +51,13 @@ final class ReadConnection: @unchecked Sendable {
         options.access = .readWrite
         options.enforceForeignKeys = false
         connection = try SQLiteDatabase(path: path, options: options)
+        // Two statements rather than the `all_chunks` view: sealed rows come in index order, and the
+        // one open row is put in place, without a sort of the BLOBs.
         chunks = try connection.prepare(
-            "SELECT min_t, data, crc FROM all_chunks WHERE series_id = ?1 AND min_t >= ?2 AND min_t <= ?3 AND max_t >= ?4 "
-                + "ORDER BY min_t, open")
+            "SELECT min_t, data, crc FROM chunks WHERE series_id = ?1 AND min_t >= ?2 AND min_t <= ?3 AND max_t >= ?4 "
+                + "ORDER BY min_t")
+        openChunk = try connection.prepare(
+            "SELECT min_t, data, crc FROM open_chunks WHERE series_id = ?1 AND min_t >= ?2 AND min_t <= ?3 AND max_t >= ?4")
         histograms = try connection.prepare(
             "SELECT data FROM histograms WHERE series_id = ?1 AND t >= ?2 AND t <= ?3 ORDER BY t")
         exemplars = try connection.prepare(
@@ -71,20 +76,36 @@ final class ReadConnection: @unchecked Sendable {
     func samples(
         of id: SeriesID, mint: Int64, maxt: Int64, maxChunkSpan: Int64, skipping: [Int64] = []
     ) throws(SQLiteError) -> [[Sample]] {
-        chunks.reset()
-        try chunks.bind(Int64(id), at: 1)
-        try chunks.bind(mint > Int64.min + maxChunkSpan ? mint - maxChunkSpan : Int64.min, at: 2)
-        try chunks.bind(maxt, at: 3)
-        try chunks.bind(mint, at: 4)
-        defer { chunks.reset() }
         var lists: [[Sample]] = []
-        while try chunks.step() {
-            if !skipping.isEmpty && skipping.contains(chunks.int64(at: 0)) { continue }
-            let crc = chunks.isNull(at: 2) ? nil : chunks.int64(at: 2)
-            guard let chunk = ChunkIntegrity.verifiedChunk(chunks.blob(at: 1), crc: crc, series: Int64(id), minTime: chunks.int64(at: 0))
-            else { continue }
-            let samples = chunk.samples(in: mint...maxt)
-            if !samples.isEmpty { lists.append(samples) }
+        var minTimes: [Int64] = []
+        var openList: (minTime: Int64, samples: [Sample])?
+        for (statement, isOpen) in [(chunks, false), (openChunk, true)] {
+            statement.reset()
+            try statement.bind(Int64(id), at: 1)
+            try statement.bind(mint > Int64.min + maxChunkSpan ? mint - maxChunkSpan : Int64.min, at: 2)
+            try statement.bind(maxt, at: 3)
+            try statement.bind(mint, at: 4)
+            defer { statement.reset() }
+            while try statement.step() {
+                let minTime = statement.int64(at: 0)
+                if !skipping.isEmpty && skipping.contains(minTime) { continue }
+                let crc = statement.isNull(at: 2) ? nil : statement.int64(at: 2)
+                guard let chunk = ChunkIntegrity.verifiedChunk(statement.blob(at: 1), crc: crc, series: Int64(id), minTime: minTime)
+                else { continue }
+                let samples = chunk.samples(in: mint...maxt)
+                guard !samples.isEmpty else { continue }
+                if isOpen {
+                    openList = (minTime, samples)
+                } else {
+                    lists.append(samples)
+                    minTimes.append(minTime)
+                }
+            }
+        }
+        if let openList {
+            // After the sealed chunks that start no later, as `ORDER BY min_t, open` would put it.
+            let position = minTimes.firstIndex { $0 > openList.minTime } ?? lists.count
+            lists.insert(openList.samples, at: position)
         }
         return lists
     }
