@@ -1,7 +1,12 @@
+import Glibc
+
 /// Decodes `KeyValue` and `AnyValue` messages (common to every OTLP signal), bounding how deeply
 /// arrays and key-value lists may nest so a hostile body cannot exhaust the stack.
 struct AttributeDecoder {
     let maxDepth: Int
+    /// Keys and string values seen in this request, so the ones repeated on every point share one
+    /// `String` instead of allocating a copy each time.
+    let strings = RepeatedStrings()
 
     init(maxDepth: Int) {
         self.maxDepth = maxDepth
@@ -15,7 +20,7 @@ struct AttributeDecoder {
             switch field {
             case 1:
                 try c.require(wire, .lengthDelimited, field: "key")
-                attribute.key = try c.string(field: "key")
+                attribute.key = try strings.string(&c, field: "key")
             case 2:
                 try c.require(wire, .lengthDelimited, field: "value")
                 var child = try c.message()
@@ -40,7 +45,7 @@ struct AttributeDecoder {
             switch field {
             case 1:
                 try c.require(wire, .lengthDelimited, field: "string_value")
-                value = .string(try c.string(field: "string_value"))
+                value = .string(try strings.string(&c, field: "string_value"))
             case 2:
                 try c.require(wire, .varint, field: "bool_value")
                 value = .bool(try c.varint() != 0)
@@ -83,6 +88,38 @@ struct AttributeDecoder {
             default:
                 try c.skip(wire)
             }
+        }
+        return value
+    }
+}
+
+/// The strings of one request's attributes that do not fit a `String`'s inline storage (more than 15
+/// UTF-8 bytes), remembered by their bytes: attribute keys and many values repeat on every data point
+/// of a request, and a repeat then costs a comparison instead of an allocation. Holds at most
+/// `capacity` strings (the most recent ones replace older ones in turn); one decoder, one thread.
+final class RepeatedStrings {
+    private static let capacity = 32
+    private static let inlineLimit = 15
+    private var entries: [(bytes: [UInt8], string: String)] = []
+    private var next = 0
+
+    /// The next length-delimited field as a string, as `ProtoWireCursor.string(field:)` reads it.
+    func string(_ c: inout ProtoWireCursor, field: StaticString) throws(OTLPDecodeError) -> String {
+        var peek = c
+        let raw = try peek.bytes()
+        guard raw.count > Self.inlineLimit else { return try c.string(field: field) }
+        for entry in entries where entry.bytes.count == raw.count {
+            if entry.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }) {
+                c = peek
+                return entry.string
+            }
+        }
+        let value = try c.string(field: field)
+        if entries.count < Self.capacity {
+            entries.append((Array(raw), value))
+        } else {
+            entries[next] = (Array(raw), value)
+            next = (next + 1) % Self.capacity
         }
         return value
     }

@@ -14,7 +14,7 @@ public struct OTLPAttribute: Hashable, Sendable {
 }
 
 /// `AnyValue`. `empty` is an `AnyValue` with no member set.
-public indirect enum OTLPAnyValue: Hashable, Sendable {
+public enum OTLPAnyValue: Hashable, Sendable {
     case empty
     case string(String)
     case bool(Bool)

@@ -243,21 +243,31 @@ struct MetricWriter {
             refs.boundValues = point.explicitBounds.map { result.batch.intern(GoFloatFormat.fixed($0)) }
         }
         histogramRefs = refs
-        // The point's own labels, interned once; `__name__` and `le` go in at their sorted positions.
-        let baseRefs = base.map { result.batch.intern($0) }
+        // The point's own labels, interned once, with `__name__` and `le` at their sorted positions:
+        // one label list per point, whose name and `le` values are set for each series in turn.
         let nameAt = base.firstIndex { $0.name > Label.metricName } ?? base.count
         let leAt = base.firstIndex { $0.name > "le" } ?? base.count
-        func write(_ seriesName: WriteBatch.ByteRange, le: WriteBatch.ByteRange?, into out: inout [WriteBatch.LabelRef]) {
-            out.append(contentsOf: baseRefs[0..<nameAt])
-            out.append(WriteBatch.LabelRef(name: refs.metricName, value: seriesName))
-            if let le {
-                out.append(contentsOf: baseRefs[nameAt..<leAt])
-                out.append(WriteBatch.LabelRef(name: refs.le, value: le))
-                out.append(contentsOf: baseRefs[leAt...])
-            } else {
-                out.append(contentsOf: baseRefs[nameAt...])
+        var bucketLabels: [WriteBatch.LabelRef] = []
+        var otherLabels: [WriteBatch.LabelRef] = []
+        bucketLabels.reserveCapacity(base.count + 2)
+        otherLabels.reserveCapacity(base.count + 1)
+        for (index, label) in base.enumerated() {
+            if index == nameAt {
+                bucketLabels.append(WriteBatch.LabelRef(name: refs.metricName, value: refs.bucketName))
+                otherLabels.append(WriteBatch.LabelRef(name: refs.metricName, value: refs.sumName))
             }
+            if index == leAt { bucketLabels.append(WriteBatch.LabelRef(name: refs.le, value: refs.infinity)) }
+            let ref = result.batch.intern(label)
+            bucketLabels.append(ref)
+            otherLabels.append(ref)
         }
+        if nameAt == base.count {
+            bucketLabels.append(WriteBatch.LabelRef(name: refs.metricName, value: refs.bucketName))
+            otherLabels.append(WriteBatch.LabelRef(name: refs.metricName, value: refs.sumName))
+        }
+        if leAt == base.count { bucketLabels.append(WriteBatch.LabelRef(name: refs.le, value: refs.infinity)) }
+        let leIndex = leAt + 1  // `__name__` sorts before `le`, so it is always in front of it
+        let nameIndex = nameAt
 
         // Exemplars sorted by value, each on the first bucket whose bound is at least its value.
         var exemplars = stale ? [] : ExemplarConversion.exemplars(point.exemplars, names: names)
@@ -271,15 +281,17 @@ struct MetricWriter {
                 assigned.append(exemplars[nextExemplar])
                 nextExemplar += 1
             }
-            let le = refs.boundValues[index]
-            result.batch.append(sample: sample(Double(cumulative)), exemplars: assigned) { write(refs.bucketName, le: le, into: &$0) }
+            bucketLabels[leIndex].value = refs.boundValues[index]
+            result.batch.append(labelRefs: bucketLabels, sample: sample(Double(cumulative)), exemplars: assigned)
         }
         let leftovers = nextExemplar < exemplars.count ? Array(exemplars[nextExemplar...]) : []
-        result.batch.append(sample: sample(count), exemplars: leftovers) { write(refs.bucketName, le: refs.infinity, into: &$0) }
+        bucketLabels[leIndex].value = refs.infinity
+        result.batch.append(labelRefs: bucketLabels, sample: sample(count), exemplars: leftovers)
         if sum != nil || stale {
-            result.batch.append(sample: sample(sum ?? 0)) { write(refs.sumName, le: nil, into: &$0) }
+            result.batch.append(labelRefs: otherLabels, sample: sample(sum ?? 0))
         }
-        result.batch.append(sample: sample(count)) { write(refs.countName, le: nil, into: &$0) }
+        otherLabels[nameIndex].value = refs.countName
+        result.batch.append(labelRefs: otherLabels, sample: sample(count))
     }
 
     // MARK: Summaries

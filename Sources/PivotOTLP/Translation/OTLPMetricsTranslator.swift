@@ -170,16 +170,25 @@ struct ResourceContext {
 /// few keys on every point).
 final class LabelNames {
     let namer: OTLPLabelNamer
+    /// The first keys of the request, searched in order: a request has few distinct keys, and the
+    /// decoder hands out one `String` per repeated key, so `==` mostly compares identical storage.
+    private var recent: [(key: String, name: String)] = []
     private var cache: [String: String] = [:]
+    private static let recentLimit = 16
 
     init(_ namer: OTLPLabelNamer) {
         self.namer = namer
     }
 
     func name(_ key: String) -> String {
+        for entry in recent where entry.key == key { return entry.name }
         if let known = cache[key] { return known }
         let name = namer.labelName(key)
-        if cache.count < 4_096 { cache[key] = name }
+        if recent.count < Self.recentLimit {
+            recent.append((key, name))
+        } else if cache.count < 4_096 {
+            cache[key] = name
+        }
         return name
     }
 }
