@@ -101,6 +101,15 @@ public struct WriteBatch: Sendable {
 
     // MARK: Building (for decoders that construct labels, such as OTLP translation)
 
+    /// Reserves room for about `series` series of one sample each with `labelsPerSeries` labels, and
+    /// `bytes` arena bytes, so a builder that knows its size does not copy the arrays as they grow.
+    public mutating func reserveCapacity(series count: Int, labelsPerSeries: Int, bytes byteCount: Int) {
+        series.reserveCapacity(series.count + count)
+        samples.reserveCapacity(samples.count + count)
+        labelRefs.reserveCapacity(labelRefs.count + count * labelsPerSeries)
+        bytes.reserveCapacity(bytes.count + byteCount)
+    }
+
     /// Appends `string` to the arena and returns its range.
     public mutating func intern(_ string: String) -> ByteRange {
         let offset = UInt32(bytes.count)

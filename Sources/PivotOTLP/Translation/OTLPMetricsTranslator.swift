@@ -54,6 +54,8 @@ public final class OTLPMetricsTranslator: Sendable {
     /// Translates `request`. `now` is the wall clock in milliseconds, used only to expire idle delta state.
     public func translate(_ request: OTLPMetricsRequest, now: Int64) -> OTLPTranslationResult {
         var result = OTLPTranslationResult(dataPoints: request.dataPointCount)
+        let (series, labelBytes) = request.translationEstimate
+        result.batch.reserveCapacity(series: series, labelsPerSeries: 8, bytes: labelBytes)
         let names = LabelNames(labelNamer)
         for resource in request.resourceMetrics {
             let context = ResourceContext(resource, options: options, names: names)
@@ -72,6 +74,31 @@ public final class OTLPMetricsTranslator: Sendable {
             if let timeRange { context.writeTargetInfo(over: timeRange, options: options, into: &result.batch) }
         }
         return result
+    }
+}
+
+extension OTLPMetricsRequest {
+    /// About how many series translation writes (a histogram point is a series per bucket plus
+    /// `_sum` and `_count`) and how many label bytes they intern, to size the batch up front.
+    var translationEstimate: (series: Int, labelBytes: Int) {
+        var series = 0
+        var points = 0
+        for resource in resourceMetrics {
+            for scope in resource.scopeMetrics {
+                for metric in scope.metrics {
+                    points += metric.data.pointCount
+                    switch metric.data {
+                    case .histogram(let histogram):
+                        for point in histogram.points { series += point.explicitBounds.count + 3 }
+                    case .summary(let points):
+                        for point in points { series += point.quantileValues.count + 2 }
+                    default:
+                        series += metric.data.pointCount
+                    }
+                }
+            }
+        }
+        return (series, points * 96)
     }
 }
 
