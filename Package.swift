@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "PivotMetricStore",
             dependencies: [
-                "PivotStorage", "PivotSQLite",
+                "PivotStorage", "PivotSQLite", "CPivotSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

@@ -13,4 +13,10 @@ void pivot_tune_malloc(void);
 /// Returns freed heap memory to the kernel now (malloc_trim), for when resident memory is over its bound.
 void pivot_release_free_memory(void);
 
+/// Asks the CPU to start loading the cache line at `address` for a write soon (a hint: no effect on
+/// results, never faults).
+static inline void pivot_prefetch_for_write(const void *address) {
+    __builtin_prefetch(address, 1, 3);
+}
+
 #endif

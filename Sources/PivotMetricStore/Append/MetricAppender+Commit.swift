@@ -100,6 +100,15 @@ extension MetricAppender {
         return batch
     }
 
+    static let prefetchHeaderDistance = 8
+    static let prefetchEndDistance = 4
+
+    /// Prefetches the open chunk's byte buffer of `series` (see `XORChunk.prefetchForAppend`).
+    @inline(__always)
+    static func prefetchChunk(of series: Unmanaged<MemSeries>, end: Bool) {
+        series._withUnsafeGuaranteedRef { series in series.head.prefetchForAppend(end: end) }
+    }
+
     /// Puts the logged data into the head, one lock per run of series in the same shard.
     private func apply() {
         let policy = store.options.chunks
@@ -114,6 +123,14 @@ extension MetricAppender {
                     store.head.shards[shardIndex].state.withLock { state in
                         _ = state
                         for position in start..<end {
+                            // The open chunk's buffer is this loop's cache miss: start loading it for
+                            // the entries a few places ahead (its header first, then its end).
+                            if position + Self.prefetchHeaderDistance < end {
+                                Self.prefetchChunk(of: staged[position + Self.prefetchHeaderDistance].series, end: false)
+                            }
+                            if position + Self.prefetchEndDistance < end {
+                                Self.prefetchChunk(of: staged[position + Self.prefetchEndDistance].series, end: true)
+                            }
                             let sampleRange = staged[position].samples
                             let histogramRange = staged[position].histograms
                             let exemplarRange = staged[position].exemplars

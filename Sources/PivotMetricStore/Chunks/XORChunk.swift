@@ -1,3 +1,4 @@
+import CPivotSupport
 import PivotModel
 
 /// A compressed run of float samples of one series, in the Gorilla style: timestamps as
@@ -409,4 +410,22 @@ extension XORChunk: Hashable {
     public static func == (lhs: XORChunk, rhs: XORChunk) -> Bool { lhs.bytes == rhs.bytes }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
+}
+
+extension XORChunk {
+    /// Asks the CPU to start loading the byte buffer an append touches: the array's header (count and
+    /// capacity, read first), or, once that is loaded, the line where the next bits go. Appending to
+    /// many series' chunks in turn waits on these two cache misses; prefetching a few series ahead
+    /// overlaps them. Reads the array's storage reference in place, so nothing is retained.
+    @inline(__always)
+    mutating func prefetchForAppend(end: Bool) {
+        let storage = withUnsafeMutablePointer(to: &bytes) { UnsafeRawPointer($0).load(as: UnsafeRawPointer.self) }
+        if end {
+            // A native array's storage: object header (16 bytes), count, capacity, then the elements.
+            let count = storage.load(fromByteOffset: 16, as: Int.self)
+            pivot_prefetch_for_write(storage + 32 + Swift.max(count - 1, 0))
+        } else {
+            pivot_prefetch_for_write(storage)
+        }
+    }
 }
