@@ -67,6 +67,8 @@ extension Evaluator {
     }
 
     /// A function over a range vector: for each input series and step, the function of its window.
+    private static let counterSuffixes = ["_total", "_sum", "_count", "_bucket"]
+
     private func evalRangeFunction(_ call: Call, _ function: RangeFunctions.Function, _ grid: Grid) throws(EngineError) -> Evaluated {
         let name = call.function.name
         guard let matrixIndex = call.args.firstIndex(where: { $0.type == .matrix }) else {
@@ -96,6 +98,7 @@ extension Evaluator {
         case "delta": (false, false)
         default: nil
         }
+        var lastCheckedMetric: String?
         for series in input {
             try checkInterrupt()
             var points: [FloatPoint] = []
@@ -131,9 +134,13 @@ extension Evaluator {
             let labels = dropName && !delayedNameRemoval ? series.labels.droppingMetricName : series.labels
             output.append(EvalSeries(labels: labels, points: points, dropName: dropName))
             if checksCounter {
+                // Once per metric name: the series of one selector nearly always share it.
                 let metric = series.labels.metricName
-                if !metric.isEmpty && !["_total", "_sum", "_count", "_bucket"].contains(where: { metric.hasSuffix($0) }) {
-                    local.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(GoQuote.quote(bytes: Array(metric.utf8)))")
+                if metric != lastCheckedMetric {
+                    lastCheckedMetric = metric
+                    if !metric.isEmpty && !Self.counterSuffixes.contains(where: { metric.hasSuffix($0) }) {
+                        local.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(GoQuote.quote(bytes: Array(metric.utf8)))")
+                    }
                 }
             }
         }
