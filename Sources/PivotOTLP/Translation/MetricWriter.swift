@@ -96,18 +96,16 @@ struct MetricWriter {
         // Cumulative points of a resource without promoted or scope labels take the fast path: the
         // resource's labels and the metric name are interned once, each point's attributes merged in.
         let fixed: FixedLabels? = delta || !context.underlay.isEmpty ? nil : FixedLabels(context.overlay + extra, into: &result.batch)
-        var attributeRefs: [WriteBatch.LabelRef] = []
+        var scratch = PointLabels()
         for point in points {
             let time = milliseconds(point.timeUnixNano)
-            if let fixed, let attributes = fixed.pointLabels(LabelBuilder.labels(from: point.attributes, names: names)) {
+            if let fixed, scratch.collect(point.attributes, names: names, fixed: fixed) {
                 note(time)
                 let value = isStale(point.flags) ? StaleMarker.value : point.value.doubleValue
                 let exemplars = keepExemplars ? ExemplarConversion.exemplars(point.exemplars, names: names) : []
-                attributeRefs.removeAll(keepingCapacity: true)
-                for label in attributes { attributeRefs.append(result.batch.intern(label)) }
-                let refs = attributeRefs
+                scratch.intern(names: names, into: &result.batch)
                 result.batch.append(sample: Sample(timestamp: time, value: value), exemplars: exemplars) { out in
-                    fixed.merge(attributes, refs, into: &out)
+                    scratch.merge(with: fixed, into: &out)
                 }
                 continue
             }
@@ -134,8 +132,64 @@ struct MetricWriter {
         }
     }
 
+    /// A number point's own labels on the fast path, in a buffer reused from point to point: names
+    /// translated (and interned once per request), values interned, sorted by name. `collect` refuses
+    /// what the general path must handle: two keys with one label name (their values are joined), or
+    /// a label that would override a fixed one.
+    struct PointLabels {
+        private var names: [String] = []
+        private var values: [String] = []
+        private var refs: [WriteBatch.LabelRef] = []
+
+        mutating func collect(_ attributes: [OTLPAttribute], names labelNames: LabelNames, fixed: FixedLabels) -> Bool {
+            names.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
+            for attribute in attributes where !attribute.key.isEmpty {
+                let name = labelNames.name(attribute.key)
+                if name.isEmpty { continue }
+                if names.contains(name) { return false }
+                // Insertion by name: a point has a handful of attributes.
+                var position = names.count
+                while position > 0, name < names[position - 1] { position -= 1 }
+                names.insert(name, at: position)
+                values.insert(attribute.value.prometheusString, at: position)
+            }
+            if values.contains(where: \.isEmpty) {
+                for index in values.indices.reversed() where values[index].isEmpty {
+                    names.remove(at: index)
+                    values.remove(at: index)
+                }
+            }
+            for name in names where fixed.labels.contains(where: { $0.name == name }) { return false }
+            return true
+        }
+
+        mutating func intern(names labelNames: LabelNames, into batch: inout WriteBatch) {
+            refs.removeAll(keepingCapacity: true)
+            for index in names.indices {
+                refs.append(WriteBatch.LabelRef(name: labelNames.ref(names[index], in: &batch), value: batch.intern(values[index])))
+            }
+        }
+
+        /// These labels and the fixed ones, merged by name, into `out`.
+        func merge(with fixed: FixedLabels, into out: inout [WriteBatch.LabelRef]) {
+            var i = 0
+            var j = 0
+            while i < names.count || j < fixed.labels.count {
+                if j == fixed.labels.count || (i < names.count && names[i] < fixed.labels[j].name) {
+                    out.append(refs[i])
+                    i += 1
+                } else {
+                    out.append(fixed.refs[j])
+                    j += 1
+                }
+            }
+        }
+    }
+
     /// Labels every series of a metric in one resource carries (`job`, `instance`, `__name__`), sorted
-    /// and interned once; a point's own labels are merged in when none of them has one of these names.
+    /// and interned once; a point's own labels (`PointLabels`) are merged in when none of them has one
+    /// of these names.
     struct FixedLabels {
         let labels: [Label]
         let refs: [WriteBatch.LabelRef]
@@ -143,39 +197,6 @@ struct MetricWriter {
         init(_ labels: [Label], into batch: inout WriteBatch) {
             self.labels = LabelBuilder.sortedUnique(labels)
             self.refs = self.labels.map { batch.intern($0) }
-        }
-
-        /// The point's labels sorted by name, or nil when one of them overrides a fixed label (the
-        /// general path then applies the precedence rules).
-        func pointLabels(_ point: [Label]) -> [Label]? {
-            var sorted = point
-            if sorted.contains(where: { $0.value.isEmpty }) { sorted.removeAll { $0.value.isEmpty } }
-            for index in sorted.indices.dropFirst() {
-                var position = index
-                let label = sorted[index]
-                while position > 0, label.name < sorted[position - 1].name {
-                    sorted[position] = sorted[position - 1]
-                    position -= 1
-                }
-                sorted[position] = label
-            }
-            for label in sorted where labels.contains(where: { $0.name == label.name }) { return nil }
-            return sorted
-        }
-
-        /// Both sorted lists merged by name into `out`.
-        func merge(_ point: [Label], _ pointRefs: [WriteBatch.LabelRef], into out: inout [WriteBatch.LabelRef]) {
-            var i = 0
-            var j = 0
-            while i < point.count || j < labels.count {
-                if j == labels.count || (i < point.count && point[i].name < labels[j].name) {
-                    out.append(pointRefs[i])
-                    i += 1
-                } else {
-                    out.append(refs[j])
-                    j += 1
-                }
-            }
         }
     }
 

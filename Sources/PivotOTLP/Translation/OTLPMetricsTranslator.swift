@@ -207,6 +207,17 @@ final class LabelNames {
         self.namer = namer
     }
 
+    /// Arena ranges of translated names already interned into this request's batch.
+    private var nameRefs: [(name: String, ref: WriteBatch.ByteRange)] = []
+
+    /// The arena range of `name` in `batch` (this request's), interning it the first time.
+    func ref(_ name: String, in batch: inout WriteBatch) -> WriteBatch.ByteRange {
+        for entry in nameRefs where entry.name == name { return entry.ref }
+        let ref = batch.intern(name)
+        if nameRefs.count < 64 { nameRefs.append((name, ref)) }
+        return ref
+    }
+
     func name(_ key: String) -> String {
         for entry in recent where entry.key == key { return entry.name }
         if let known = cache[key] { return known }
