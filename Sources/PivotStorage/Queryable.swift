@@ -12,12 +12,21 @@ public protocol Querier: Sendable {
     /// float samples and native histograms in the range, in ascending time order. Series come back
     /// sorted by labels.
     func select(_ matchers: [LabelMatcher]) throws(QueryError) -> [SeriesSamples]
+    /// `select` for a caller that combines the series and does not depend on their order (an
+    /// aggregation): the same series in any order, which a store may find cheaper to produce.
+    func selectUnordered(_ matchers: [LabelMatcher]) throws(QueryError) -> [SeriesSamples]
     /// Label sets of series matching every matcher and having data in the range, sorted.
     func series(_ matchers: [LabelMatcher]) throws(QueryError) -> [Labels]
     /// Label names of series matching the matchers (all series when empty), sorted.
     func labelNames(_ matchers: [LabelMatcher]) throws(QueryError) -> [String]
     /// Values of label `name` in series matching the matchers (all series when empty), sorted.
     func labelValues(_ name: String, _ matchers: [LabelMatcher]) throws(QueryError) -> [String]
+}
+
+extension Querier {
+    public func selectUnordered(_ matchers: [LabelMatcher]) throws(QueryError) -> [SeriesSamples] {
+        try select(matchers)
+    }
 }
 
 /// One series and its data in a querier's range.

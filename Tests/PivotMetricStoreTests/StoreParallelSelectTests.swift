@@ -43,5 +43,14 @@ struct StoreParallelSelectTests {
         let expected = result.filter { $0.labels["job"] == "api" }
         #expect(api.map(\.labels) == expected.map(\.labels))
         #expect(api.allSatisfy { $0.samples.map(\.timestamp) == [3000, 4000, 5000, 6000, 7000] })
+
+        // Unordered: the same series with the same samples, each once, split or not.
+        for matchers in [[StoreTest.matcher(.regexMatch, "__name__", ".+")], [StoreTest.matcher(.equal, "instance", "host-5")]] {
+            let querier = try store.querier(mint: .min, maxt: .max)
+            let sorted = try querier.select(matchers)
+            let unordered = try querier.selectUnordered(matchers)
+            #expect(unordered.count == sorted.count)
+            #expect(unordered.sorted { $0.labels < $1.labels } == sorted)
+        }
     }
 }

@@ -6,7 +6,17 @@ extension Evaluator {
         if aggregate.op == .countValues { return try countValues(aggregate, grid) }
         var params: [Double] = []
         if let param = aggregate.param { params = try evalScalar(param, grid) }
-        let input = try evalVector(aggregate.expr, grid)
+        let unordered = Self.isOrderFree(aggregate)
+        let outer = selectsUnordered
+        selectsUnordered = unordered
+        let input: [EvalSeries]
+        do {
+            input = try evalVector(aggregate.expr, grid)
+        } catch {
+            selectsUnordered = outer
+            throw error
+        }
+        selectsUnordered = outer
         try checkParameters(aggregate, params)
 
         let grouping = Set(aggregate.grouping)
@@ -60,6 +70,36 @@ extension Evaluator {
                 }
                 return out
             })
+        }
+    }
+
+    /// Whether the aggregation's result cannot depend on the order of its input series: its operator
+    /// combines values without picking series (not `topk`, `bottomk`, `limitk`, `limit_ratio`), and its
+    /// argument is a selector, or a per-series range function of a matrix selector and number
+    /// literals, so no order-sensitive node (a nested `topk`, vector matching) sits between. The
+    /// groups come out in another order then, which an instant vector does not promise and a range
+    /// result sorts away.
+    static func isOrderFree(_ aggregate: Aggregate) -> Bool {
+        switch aggregate.op {
+        case .sum, .avg, .count, .min, .max, .group, .stddev, .stdvar, .quantile: break
+        default: return false
+        }
+        switch aggregate.expr.unwrappingParens {
+        case .vectorSelector:
+            return true
+        case .call(let call):
+            guard call.function.name != "absent_over_time" else { return false }
+            var matrices = 0
+            for argument in call.args {
+                switch argument.unwrappingParens {
+                case .matrixSelector: matrices += 1
+                case .numberLiteral: continue
+                default: return false
+                }
+            }
+            return matrices == 1
+        default:
+            return false
         }
     }
 

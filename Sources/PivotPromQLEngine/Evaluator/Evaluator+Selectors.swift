@@ -82,7 +82,7 @@ extension Evaluator {
         guard mint <= maxt else { return [] }
         do {
             let querier = try queryable.querier(mint: mint, maxt: maxt)
-            let series = try querier.select(matchers)
+            let series = selectsUnordered ? try querier.selectUnordered(matchers) : try querier.select(matchers)
             if series.contains(where: { !$0.histograms.isEmpty }) { throw EngineError.nativeHistograms }
             return series
         } catch let error as EngineError {

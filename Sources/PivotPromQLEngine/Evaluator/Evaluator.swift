@@ -16,6 +16,9 @@ final class Evaluator {
     var annotations = Annotations()
     /// Samples currently held by evaluated nodes (approximate, as Prometheus's accounting).
     var currentSamples = 0
+    /// Set while an aggregation evaluates an argument whose series order cannot show in the result
+    /// (`orderFree`): selectors may then read the store without sorting.
+    var selectsUnordered = false
 
     init(queryable: any Queryable, options: EngineOptions, start: Int64, end: Int64, step: Int64) {
         self.queryable = queryable

@@ -1,0 +1,81 @@
+import PivotModel
+import PivotPromQL
+import PivotPromQLEngine
+import PivotStorage
+import Synchronization
+import Testing
+
+/// Aggregations whose result cannot depend on series order ask the store for its cheaper unordered
+/// select; everything else keeps the label-ordered one.
+@Suite struct UnorderedSelectTests {
+    /// The real in-memory store, noting which kind of select each query made.
+    final class RecordingStore: Queryable {
+        let store = counterStoreWithJobs()
+        let calls = Mutex<[String]>([])
+
+        func querier(mint: Int64, maxt: Int64) throws(QueryError) -> any Querier {
+            RecordingQuerier(base: try store.querier(mint: mint, maxt: maxt), owner: self)
+        }
+    }
+
+    struct RecordingQuerier: Querier {
+        let base: any Querier
+        let owner: RecordingStore
+
+        func select(_ matchers: [LabelMatcher]) throws(QueryError) -> [SeriesSamples] {
+            owner.calls.withLock { $0.append("ordered") }
+            return try base.select(matchers)
+        }
+
+        func selectUnordered(_ matchers: [LabelMatcher]) throws(QueryError) -> [SeriesSamples] {
+            owner.calls.withLock { $0.append("unordered") }
+            return try base.select(matchers).reversed()
+        }
+
+        func series(_ matchers: [LabelMatcher]) throws(QueryError) -> [Labels] { try base.series(matchers) }
+        func labelNames(_ matchers: [LabelMatcher]) throws(QueryError) -> [String] { try base.labelNames(matchers) }
+        func labelValues(_ name: String, _ matchers: [LabelMatcher]) throws(QueryError) -> [String] {
+            try base.labelValues(name, matchers)
+        }
+    }
+
+    static func counterStoreWithJobs() -> MemoryStore {
+        let store = MemoryStore()
+        for (index, job) in ["a", "b", "c"].enumerated() {
+            store.add(
+                Labels(["__name__": "requests_total", "job": job, "instance": "i\(index % 2)"]),
+                (0...40).map { Sample(timestamp: Int64($0) * 15_000, value: Double($0 * (index + 1)) * 10) })
+        }
+        return store
+    }
+
+    @Test("which queries select unordered", arguments: [
+        ("sum(rate(requests_total[5m]))", ["unordered"]),
+        ("sum by (instance) (rate(requests_total[5m]))", ["unordered"]),
+        ("count by (instance) (requests_total)", ["unordered"]),
+        ("quantile(0.5, requests_total)", ["unordered"]),
+        ("max(quantile_over_time(0.9, requests_total[5m]))", ["unordered"]),
+        ("topk(1, requests_total)", ["ordered"]),
+        ("sum(topk(1, requests_total))", ["ordered"]),
+        ("sum(requests_total * 2)", ["ordered"]),
+        ("rate(requests_total[5m])", ["ordered"]),
+        ("sum(absent_over_time(requests_total[5m]))", ["ordered"]),
+    ])
+    func choice(query: String, expected: [String]) throws {
+        let recording = RecordingStore()
+        _ = try Engine(queryable: recording).instantQuery(query, at: 600_000)
+        #expect(recording.calls.withLock { $0 } == expected)
+    }
+
+    @Test("an unordered select gives the same answers, instant and range")
+    func sameAnswers() throws {
+        let recording = RecordingStore()
+        let plain = Engine(queryable: recording.store)
+        let hinted = Engine(queryable: recording)
+        for query in ["sum by (instance) (rate(requests_total[5m]))", "count by (instance) (requests_total)", "avg(requests_total)"] {
+            let expected = try plain.rangeQuery(query, start: 300_000, end: 600_000, step: 60_000).value
+            #expect(try hinted.rangeQuery(query, start: 300_000, end: 600_000, step: 60_000).value == expected, "\(query)")
+        }
+        #expect(recording.calls.withLock { $0 }.allSatisfy { $0 == "unordered" })
+    }
+}
