@@ -154,17 +154,17 @@ enum QueryResultJSON {
 
     /// `JSONString.quote(string)`, copying the bytes directly when nothing needs escaping.
     static func writeQuoted(_ string: String, to out: inout [UInt8]) {
-        var plain = true
-        for byte in string.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            plain = false
-            break
-        }
-        if plain {
+        // Label names and values are nearly always plain: check and copy their bytes in one buffer.
+        let written: Bool? = string.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                return false
+            }
             out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: string.utf8)
+            out.append(contentsOf: bytes)
             out.append(UInt8(ascii: "\""))
-        } else {
-            out.append(contentsOf: JSONString.quote(string).utf8)
+            return true
         }
+        if written == true { return }
+        out.append(contentsOf: JSONString.quote(string).utf8)
     }
 }
