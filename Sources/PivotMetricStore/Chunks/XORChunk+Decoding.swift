@@ -72,23 +72,24 @@ struct XORChunkDecoder {
         remaining = count
     }
 
-    /// The state before the next sample, as a restart point.
-    var restart: XORRestart {
+    /// The state before the next sample, as a restart point (nil when it does not fit one).
+    var restart: XORRestart? {
         mutating get {
             XORRestart(
-                position: UInt32(truncatingIfNeeded: reader.position), index: UInt32(truncatingIfNeeded: decoded),
-                time: time, delta: delta, valueBits: valueBits, lastStep: lastStep,
-                leading: UInt8(truncatingIfNeeded: leading), trailing: UInt8(truncatingIfNeeded: trailing),
-                scale: Int8(truncatingIfNeeded: scale))
+                position: reader.position, index: decoded, time: time, firstTime: firstTime, delta: delta,
+                valueBits: valueBits, lastStep: lastStep, leading: UInt8(truncatingIfNeeded: leading),
+                trailing: UInt8(truncatingIfNeeded: trailing), scale: Int8(truncatingIfNeeded: scale))
         }
     }
 
-    /// A decoder that continues from `restart` (the state before sample `restart.index`).
-    init(count: Int, restart: XORRestart) {
-        remaining = count - Int(restart.index)
-        decoded = Int(restart.index)
+    /// A decoder that continues from `restart` (the state before sample `restart.index`) of a chunk
+    /// whose first sample is at `firstTime`.
+    init(count: Int, restart: XORRestart, firstTime: Int64) {
+        remaining = count - restart.index
+        decoded = restart.index
         reader.position = Int(restart.position)
-        time = restart.time
+        self.firstTime = firstTime
+        time = restart.time(firstTime: firstTime)
         delta = restart.delta
         bits = restart.valueBits
         lastStep = restart.lastStep

@@ -147,8 +147,8 @@ public struct XORChunk: Sendable {
             while decoder.remaining > 0 && !decoder.invalid && decoder.reader.position <= totalBits {
                 // The same restart points appends would have recorded (a head reloaded after a restart
                 // reads as fast as one built in memory).
-                if decoder.decoded > 0 && decoder.decoded % XORRestart.interval == 0 && totalBits < Int(UInt32.max) {
-                    restarts.append(decoder.restart)
+                if decoder.decoded > 0 && decoder.decoded % XORRestart.interval == 0, let restart = decoder.restart {
+                    restarts.append(restart)
                 }
                 decoder.decodeNext(buffer)
             }
@@ -229,12 +229,12 @@ public struct XORChunk: Sendable {
 
     /// Remembers the decoder's state before the sample about to be appended.
     private mutating func recordRestart() {
-        let position = bytes.count * 8 - freeBits
-        guard position < Int(UInt32.max) else { return }
-        restarts.append(XORRestart(
-            position: UInt32(position), index: UInt32(count), time: lastTime, delta: lastDelta,
+        guard let restart = XORRestart(
+            position: bytes.count * 8 - freeBits, index: count, time: lastTime, firstTime: firstTime, delta: lastDelta,
             valueBits: lastValueBits, lastStep: lastStep, leading: storedLeading, trailing: storedTrailing,
-            scale: storedScale))
+            scale: storedScale)
+        else { return }
+        restarts.append(restart)
     }
 
     // MARK: Encoding

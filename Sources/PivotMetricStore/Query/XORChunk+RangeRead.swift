@@ -11,8 +11,10 @@ extension XORChunk {
         bytes.withUnsafeBytes { buffer in
             // Start at the last restart whose previous sample is before the range: every sample before
             // that one is too (timestamps do not decrease).
-            var decoder = restarts.last(where: { $0.time < lower }).map { XORChunkDecoder(count: count, restart: $0) }
-                ?? XORChunkDecoder(count: count)
+            let first = firstTime
+            var decoder = restarts.last(where: { $0.time(firstTime: first) < lower }).map {
+                XORChunkDecoder(count: count, restart: $0, firstTime: first)
+            } ?? XORChunkDecoder(count: count)
             while decoder.remaining > 0 {
                 decoder.decodeNext(buffer)
                 let time = decoder.time
