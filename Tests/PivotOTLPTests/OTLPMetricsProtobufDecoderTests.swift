@@ -240,6 +240,39 @@ private func everyKind() -> Request {
         #expect(throws: Never.self) { try OTLPMetricsProtobufDecoder(maxAnyValueDepth: 64).decode(try request.serializedBytes()) }
     }
 
+    @Test func repeatedLongKeysAndValuesDecodeAsWritten() throws {
+        // The decoder shares one String per repeated attribute string of more than 15 bytes: 40
+        // distinct ones (more than it remembers), each on several points, strings of equal length
+        // that differ in one byte, and short ones must all come back exactly.
+        var metric = Metric()
+        metric.name = "m"
+        var points: [Opentelemetry_Proto_Metrics_V1_NumberDataPoint] = []
+        var expected: [[OTLPAttribute]] = []
+        for index in 0..<200 {
+            let n = (index * 7) % 40
+            let attributes = [
+                ("http.request.method.\(String(format: "%02d", n))", "value-that-is-long-\(String(format: "%02d", n))"),
+                ("short", "v\(n % 3)"),
+            ]
+            var point = Opentelemetry_Proto_Metrics_V1_NumberDataPoint()
+            point.timeUnixNano = UInt64(index)
+            point.asDouble = 1
+            point.attributes = attributes.map { kv($0.0, $0.1) }
+            points.append(point)
+            expected.append(attributes.map { OTLPAttribute($0.0, $0.1) })
+        }
+        metric.gauge.dataPoints = points
+        var request = Request()
+        request.resourceMetrics = [.with { $0.scopeMetrics = [.with { $0.metrics = [metric] }] }]
+        let decoded = try OTLPMetricsProtobufDecoder().decode(try request.serializedBytes())
+        let metricData = try #require(decoded.resourceMetrics.first?.scopeMetrics.first?.metrics.first?.data)
+        guard case .gauge(let decodedPoints) = metricData else {
+            Issue.record("not a gauge")
+            return
+        }
+        #expect(decodedPoints.map(\.attributes) == expected)
+    }
+
     @Test func invalidUTF8InAMetricNameIsRejected() throws {
         // Strings must be UTF-8 (proto3); 0xff in a name is `.invalidUTF8`.
         let metric: [UInt8] = [0x0a, 0x02, 0x61, 0xff]

@@ -7,7 +7,7 @@ import PivotSQLite
 final class MetricDatabase: @unchecked Sendable {
     let connection: SQLiteDatabase
     private var statements: [String: SQLiteStatement] = [:]
-    /// Every row of `label_symbols`, once loaded (`loadSymbols`).
+    /// The ids of every row of `label_symbols`, once loaded (`loadSymbols`).
     private var symbols = SeriesRow.Symbols()
     private var symbolsLoaded = false
 
@@ -66,14 +66,13 @@ final class MetricDatabase: @unchecked Sendable {
     /// symbol `label_symbols` lacks) are skipped; their ids are returned.
     @discardableResult
     func loadSeries(_ body: (SeriesID, [UInt8]) -> Void) throws(SQLiteError) -> [SeriesID] {
-        try loadSymbols()
-        defer { symbols.dropTexts() }
+        let texts = try loadSymbols()
         let statement = try statement("SELECT id, labels FROM series")
         defer { statement.reset() }
         var damaged: [SeriesID] = []
         while try statement.step() {
             guard let id = SeriesID(exactly: statement.int64(at: 0)) else { continue }
-            guard let labelBytes = SeriesRow.decode(statement.blob(at: 1), texts: symbols.texts) else {
+            guard let labelBytes = SeriesRow.decode(statement.blob(at: 1), texts: texts) else {
                 damaged.append(id)
                 continue
             }
@@ -82,14 +81,22 @@ final class MetricDatabase: @unchecked Sendable {
         return damaged
     }
 
-    private func loadSymbols() throws(SQLiteError) {
-        guard !symbolsLoaded else { return }
+    /// Reads `label_symbols` into `symbols` and returns the texts by id (loading series needs them;
+    /// writing needs only the ids).
+    @discardableResult
+    private func loadSymbols() throws(SQLiteError) -> [Int64: [UInt8]] {
         let statement = try statement("SELECT id, text FROM label_symbols")
         defer { statement.reset() }
         var loaded = SeriesRow.Symbols()
-        while try statement.step() { loaded.insert(id: statement.int64(at: 0), text: statement.blob(at: 1)) }
+        var texts: [Int64: [UInt8]] = [:]
+        while try statement.step() {
+            let (id, text) = (statement.int64(at: 0), statement.blob(at: 1))
+            loaded.insert(id: id, text: text)
+            texts[id] = text
+        }
         symbols = loaded
         symbolsLoaded = true
+        return texts
     }
 
     /// What recovery needs to know of one series' persisted data.
@@ -170,7 +177,7 @@ final class MetricDatabase: @unchecked Sendable {
 
     /// Writes a checkpoint in one transaction.
     func write(_ batch: CheckpointBatch) throws {
-        try loadSymbols()
+        if !symbolsLoaded { try loadSymbols() }
         var addedSymbols: [(id: Int64, text: [UInt8])] = []
         do {
             try connection.transaction { () throws -> Void in
@@ -207,19 +214,15 @@ final class MetricDatabase: @unchecked Sendable {
         _ series: [(id: SeriesID, labels: [UInt8])], addedSymbols: inout [(id: Int64, text: [UInt8])]
     ) throws(SQLiteError) {
         guard !series.isEmpty else { return }
+        let rows = series.map { SeriesRow.encode($0.labels, symbols: &symbols, added: &addedSymbols) ?? $0.labels }
+        let insertSymbol = try statement("INSERT INTO label_symbols (id, text) VALUES (?1, ?2)")
+        for symbol in addedSymbols {
+            try insertSymbol.bind(symbol.id, at: 1)
+            try insertSymbol.bind(symbol.text, at: 2)
+            try insertSymbol.run()
+        }
         let insertSeries = try statement("INSERT OR IGNORE INTO series (id, labels) VALUES (?1, ?2)")
-        var firstAdded = addedSymbols.count
-        for entry in series {
-            let row = SeriesRow.encode(entry.labels, symbols: &symbols, added: &addedSymbols) ?? entry.labels
-            if addedSymbols.count > firstAdded {
-                let insertSymbol = try statement("INSERT INTO label_symbols (id, text) VALUES (?1, ?2)")
-                for symbol in addedSymbols[firstAdded...] {
-                    try insertSymbol.bind(symbol.id, at: 1)
-                    try insertSymbol.bind(symbol.text, at: 2)
-                    try insertSymbol.run()
-                }
-                firstAdded = addedSymbols.count
-            }
+        for (entry, row) in zip(series, rows) {
             try insertSeries.bind(Int64(entry.id), at: 1)
             try insertSeries.bind(row, at: 2)
             try insertSeries.run()

@@ -12,16 +12,14 @@
 enum SeriesRow {
     static let symbolMarker: UInt8 = 0
 
-    /// The strings `label_symbols` holds, by bytes and by id. The writing connection keeps one for
+    /// The ids of the strings `label_symbols` holds, by bytes. The writing connection keeps one for
     /// the life of the store; a new string gets the next id.
     struct Symbols {
-        private(set) var ids: [[UInt8]: Int64] = [:]
-        private(set) var texts: [Int64: [UInt8]] = [:]
-        private(set) var nextID: Int64 = 1
+        private var ids: [[UInt8]: Int64] = [:]
+        private var nextID: Int64 = 1
 
         mutating func insert(id: Int64, text: [UInt8]) {
             ids[text] = id
-            texts[id] = text
             nextID = max(nextID, id + 1)
         }
 
@@ -34,17 +32,9 @@ enum SeriesRow {
             return (id, true)
         }
 
-        /// Forgets the texts by id (only loading needs them).
-        mutating func dropTexts() {
-            texts = [:]
-        }
-
         /// Forgets `removed` (a write that added them was rolled back, or nothing uses them any more).
         mutating func remove(_ removed: [(id: Int64, text: [UInt8])]) {
-            for symbol in removed {
-                ids[symbol.text] = nil
-                texts[symbol.id] = nil
-            }
+            for symbol in removed { ids[symbol.text] = nil }
         }
     }
 

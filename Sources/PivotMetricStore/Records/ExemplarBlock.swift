@@ -58,7 +58,7 @@ enum ExemplarBlock {
         out.append(scale < 0 ? noScale : UInt8(scale))
         for exemplar in sorted {
             if scale >= 0, let integer = DecimalScale.integer(Double(bitPattern: exemplar.valueBits), scale: scale) {
-                VarInt.appendUnsigned(UInt64(bitPattern: (integer << 1) ^ (integer >> 63)) << 1, to: &out)
+                VarInt.appendUnsigned(VarInt.zigzag(integer) << 1, to: &out)
             } else {
                 out.append(1)
                 FixedWidth.append(exemplar.valueBits, to: &out)
@@ -137,11 +137,10 @@ enum ExemplarBlock {
                 guard let bits = cursor.fixed64() else { return nil }
                 values.append(bits)
             } else {
-                guard header & 1 == 0, scaleByte != noScale else { return nil }
-                let zigzag = header >> 1
-                let integer = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
-                guard integer.magnitude < 1 << 50 else { return nil }
-                values.append((Double(integer) / DecimalScale.powers[Int(scaleByte)]).bitPattern)
+                guard header & 1 == 0, scaleByte != noScale,
+                      let bits = decimalBits(zigzag: header >> 1, scale: Int(scaleByte))
+                else { return nil }
+                values.append(bits)
             }
         }
         guard let shapeCount = cursor.count() else { return nil }
@@ -183,17 +182,20 @@ enum ExemplarBlock {
                 guard let bits = cursor.fixed64() else { return nil }
                 valueBits = bits
             } else {
-                let scale = Int(header & 15)
-                guard scale <= DecimalScale.largest else { return nil }
-                let zigzag = header >> 4
-                let integer = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
-                guard integer.magnitude < 1 << 50 else { return nil }
-                valueBits = (Double(integer) / DecimalScale.powers[scale]).bitPattern
+                guard let bits = decimalBits(zigzag: header >> 4, scale: Int(header & 15)) else { return nil }
+                valueBits = bits
             }
             guard let labels = cursor.lengthPrefixed() else { return nil }
             result.append(StoredExemplar(series: series, timestamp: timestamp, valueBits: valueBits, labels: Array(labels)))
         }
         return cursor.isAtEnd ? result : nil
+    }
+
+    /// The bits of `n / 10^scale` for the zigzag-encoded `n`, or nil for damaged input.
+    private static func decimalBits(zigzag: UInt64, scale: Int) -> UInt64? {
+        let integer = VarInt.unzigzag(zigzag)
+        guard scale <= DecimalScale.largest, integer.magnitude < 1 << 50 else { return nil }
+        return (Double(integer) / DecimalScale.powers[scale]).bitPattern
     }
 
     /// `exemplars` sorted by time, value bits and labels, identical ones once.

@@ -10,9 +10,20 @@ enum VarInt {
         out.append(UInt8(value))
     }
 
+    /// Zigzag encoding: small magnitudes of either sign become small unsigned values.
+    @inline(__always)
+    static func zigzag(_ value: Int64) -> UInt64 {
+        UInt64(bitPattern: (value << 1) ^ (value >> 63))
+    }
+
+    @inline(__always)
+    static func unzigzag(_ raw: UInt64) -> Int64 {
+        Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
+    }
+
     @inline(__always)
     static func appendSigned(_ value: Int64, to out: inout [UInt8]) {
-        appendUnsigned(UInt64(bitPattern: (value << 1) ^ (value >> 63)), to: &out)
+        appendUnsigned(zigzag(value), to: &out)
     }
 
     /// Reads a varint at `position` and advances it; nil (position unspecified) when truncated or longer than 10 bytes.
@@ -35,7 +46,7 @@ enum VarInt {
     @inline(__always)
     static func readSigned(_ bytes: UnsafeRawBufferPointer, _ position: inout Int) -> Int64? {
         guard let raw = readUnsigned(bytes, &position) else { return nil }
-        return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
+        return unzigzag(raw)
     }
 }
 

@@ -202,13 +202,12 @@ final class LabelNames {
     private var recent: [(key: String, name: String)] = []
     private var cache: [String: String] = [:]
     private static let recentLimit = 16
+    /// Arena ranges of translated names already interned into this request's batch.
+    private var nameRefs: [(name: String, ref: WriteBatch.ByteRange)] = []
 
     init(_ namer: OTLPLabelNamer) {
         self.namer = namer
     }
-
-    /// Arena ranges of translated names already interned into this request's batch.
-    private var nameRefs: [(name: String, ref: WriteBatch.ByteRange)] = []
 
     /// The arena range of `name` in `batch` (this request's), interning it the first time.
     func ref(_ name: String, in batch: inout WriteBatch) -> WriteBatch.ByteRange {

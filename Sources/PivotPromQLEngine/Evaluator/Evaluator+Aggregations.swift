@@ -6,17 +6,13 @@ extension Evaluator {
         if aggregate.op == .countValues { return try countValues(aggregate, grid) }
         var params: [Double] = []
         if let param = aggregate.param { params = try evalScalar(param, grid) }
-        let unordered = Self.isOrderFree(aggregate)
         let outer = selectsUnordered
-        selectsUnordered = unordered
+        selectsUnordered = Self.isOrderFree(aggregate)
         let input: [EvalSeries]
         do {
+            defer { selectsUnordered = outer }
             input = try evalVector(aggregate.expr, grid)
-        } catch {
-            selectsUnordered = outer
-            throw error
         }
-        selectsUnordered = outer
         try checkParameters(aggregate, params)
 
         let grouping = Set(aggregate.grouping)

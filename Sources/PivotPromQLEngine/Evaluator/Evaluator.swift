@@ -17,7 +17,7 @@ final class Evaluator {
     /// Samples currently held by evaluated nodes (approximate, as Prometheus's accounting).
     var currentSamples = 0
     /// Set while an aggregation evaluates an argument whose series order cannot show in the result
-    /// (`orderFree`): selectors may then read the store without sorting.
+    /// (`isOrderFree`): selectors may then read the store without sorting.
     var selectsUnordered = false
 
     init(queryable: any Queryable, options: EngineOptions, start: Int64, end: Int64, step: Int64) {
