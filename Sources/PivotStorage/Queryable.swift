@@ -6,15 +6,29 @@ public protocol Queryable: Sendable {
     func querier(mint: Int64, maxt: Int64) throws(QueryError) -> any Querier
 }
 
+/// What the caller of a select needs, so a store can do less (Prometheus's select hints, in spirit).
+/// A store may ignore every hint: the answer without them is always correct.
+public struct SelectHints: Hashable, Sendable {
+    /// Series in label order. False: any order, for a caller that combines the series (an
+    /// aggregation) and whose answer cannot depend on their order.
+    public var sorted: Bool
+    /// Only each series' newest sample in the range is needed (an instant selector, where every step
+    /// looks at the same time): the store may return just that sample, or more.
+    public var latestOnly: Bool
+
+    public init(sorted: Bool = true, latestOnly: Bool = false) {
+        self.sorted = sorted
+        self.latestOnly = latestOnly
+    }
+}
+
 /// Reads series, samples and label values in the querier's time range.
 public protocol Querier: Sendable {
     /// Series matching every matcher (at least one matcher must not match the empty string), with their
     /// float samples and native histograms in the range, in ascending time order. Series come back
-    /// sorted by labels.
-    func select(_ matchers: [LabelMatcher]) throws(QueryError) -> [SeriesSamples]
-    /// `select` for a caller that combines the series and does not depend on their order (an
-    /// aggregation): the same series in any order, which a store may find cheaper to produce.
-    func selectUnordered(_ matchers: [LabelMatcher]) throws(QueryError) -> [SeriesSamples]
+    /// sorted by labels unless the hints allow any order; every series with data in the range comes
+    /// back, with at least its newest sample in the range.
+    func select(_ matchers: [LabelMatcher], hints: SelectHints) throws(QueryError) -> [SeriesSamples]
     /// Label sets of series matching every matcher and having data in the range, sorted.
     func series(_ matchers: [LabelMatcher]) throws(QueryError) -> [Labels]
     /// Label names of series matching the matchers (all series when empty), sorted.
@@ -24,8 +38,9 @@ public protocol Querier: Sendable {
 }
 
 extension Querier {
-    public func selectUnordered(_ matchers: [LabelMatcher]) throws(QueryError) -> [SeriesSamples] {
-        try select(matchers)
+    /// Every sample of every matching series in the range, sorted by labels.
+    public func select(_ matchers: [LabelMatcher]) throws(QueryError) -> [SeriesSamples] {
+        try select(matchers, hints: SelectHints())
     }
 }
 

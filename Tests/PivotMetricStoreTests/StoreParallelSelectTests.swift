@@ -48,7 +48,7 @@ struct StoreParallelSelectTests {
         for matchers in [[StoreTest.matcher(.regexMatch, "__name__", ".+")], [StoreTest.matcher(.equal, "instance", "host-5")]] {
             let querier = try store.querier(mint: .min, maxt: .max)
             let sorted = try querier.select(matchers)
-            let unordered = try querier.selectUnordered(matchers)
+            let unordered = try querier.select(matchers, hints: SelectHints(sorted: false))
             #expect(unordered.count == sorted.count)
             #expect(unordered.sorted { $0.labels < $1.labels } == sorted)
         }

@@ -22,14 +22,10 @@ import Testing
         let base: any Querier
         let owner: RecordingStore
 
-        func select(_ matchers: [LabelMatcher]) throws(QueryError) -> [SeriesSamples] {
-            owner.calls.withLock { $0.append("ordered") }
-            return try base.select(matchers)
-        }
-
-        func selectUnordered(_ matchers: [LabelMatcher]) throws(QueryError) -> [SeriesSamples] {
-            owner.calls.withLock { $0.append("unordered") }
-            return try base.select(matchers).reversed()
+        func select(_ matchers: [LabelMatcher], hints: SelectHints) throws(QueryError) -> [SeriesSamples] {
+            owner.calls.withLock { $0.append(hints.sorted ? "ordered" : "unordered") }
+            let series = try base.select(matchers, hints: hints)
+            return hints.sorted ? series : series.reversed()
         }
 
         func series(_ matchers: [LabelMatcher]) throws(QueryError) -> [Labels] { try base.series(matchers) }

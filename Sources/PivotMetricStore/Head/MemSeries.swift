@@ -53,6 +53,17 @@ final class MemSeries: @unchecked Sendable {
         self.labelBytes = labelBytes
     }
 
+    /// The series' newest sample when the open chunk holds it and it is at or before `maxt`: nothing
+    /// persisted, pending or out of order is newer, and the series has no native histograms (whose
+    /// newest could be). Nil when that cannot be told from the head alone.
+    func newestSampleInHead(through maxt: Int64) -> Sample? {
+        guard let last = head.lastSample, last.timestamp <= maxt, last.timestamp == maxTime,
+            coldMaxTime <= last.timestamp, persistedMaxTime <= last.timestamp
+        else { return nil }
+        if let extras, extras.lastHistogram != nil || !extras.histograms.isEmpty { return nil }
+        return last
+    }
+
     var ensuredExtras: SeriesExtras {
         if let extras { return extras }
         let created = SeriesExtras()

@@ -12,17 +12,10 @@ struct MetricQuerier: Querier {
     let mint: Int64
     let maxt: Int64
 
-    func select(_ matchers: [LabelMatcher]) throws(QueryError) -> [SeriesSamples] {
-        try select(matchers, sorted: true)
-    }
-
-    /// Skips sorting by labels (building order keys and comparing them was about a tenth of a large
-    /// aggregation's time) and concatenates the parts.
-    func selectUnordered(_ matchers: [LabelMatcher]) throws(QueryError) -> [SeriesSamples] {
-        try select(matchers, sorted: false)
-    }
-
-    private func select(_ matchers: [LabelMatcher], sorted: Bool) throws(QueryError) -> [SeriesSamples] {
+    /// Without `sorted`, skips sorting by labels (building order keys and comparing them was about a
+    /// tenth of a large aggregation's time) and concatenates the parts. With `latestOnly`, a series whose
+    /// open chunk holds its newest sample answers with that sample, decoding nothing.
+    func select(_ matchers: [LabelMatcher], hints: SelectHints) throws(QueryError) -> [SeriesSamples] {
         guard matchers.contains(where: { !$0.matchesEmpty }) else {
             throw QueryError(.badMatchers, "vector selector must contain at least one non-empty matcher")
         }
@@ -30,7 +23,7 @@ struct MetricQuerier: Querier {
         guard mint <= maxt else { return [] }
         let ids = store.index.postings(for: matchers)
         let parts = Self.parallelParts(seriesCount: ids.count)
-        guard parts > 1 else { return try selectPart(ids, sorted: sorted).series }
+        guard parts > 1 else { return try selectPart(ids, hints: hints).series }
         // A large select is most of a query's time (snapshots, sorting, decoding): split the series by
         // shard into one part per core (no part waits on another's shard locks), select and sort each
         // part on its own thread and reader connection, then merge the sorted parts.
@@ -42,7 +35,7 @@ struct MetricQuerier: Querier {
             nonisolated(unsafe) let outputs = outputs
             DispatchQueue.concurrentPerform(iterations: parts) { [partIDs] part in
                 do throws(QueryError) {
-                    outputs[part] = .success(try selectPart(partIDs[part], sorted: sorted))
+                    outputs[part] = .success(try selectPart(partIDs[part], hints: hints))
                 } catch {
                     outputs[part] = .failure(error)
                 }
@@ -50,17 +43,23 @@ struct MetricQuerier: Querier {
         }
         var sortedParts: [SortedPart] = []
         for output in outputs { sortedParts.append(try output.get()) }
-        guard sorted else { return sortedParts.flatMap(\.series) }
+        guard hints.sorted else { return sortedParts.flatMap(\.series) }
         return SortedPart.merge(sortedParts)
     }
 
     /// The series of `ids` with samples in the range, sorted by labels, with the keys that sorted them
-    /// (or, when not `sorted`, in the order of `ids`, without keys).
-    private func selectPart(_ ids: [SeriesID], sorted: Bool) throws(QueryError) -> SortedPart {
+    /// (or, when not `hints.sorted`, in the order of `ids`, without keys).
+    private func selectPart(_ ids: [SeriesID], hints: SelectHints) throws(QueryError) -> SortedPart {
         let range = mint...maxt
+        let sorted = hints.sorted
         var snapshots: [HeadSnapshot] = []
         store.head.forEachSeries(ids) { series in
             guard series.hasData(from: mint, through: maxt) else { return }
+            if hints.latestOnly, let latest = series.newestSampleInHead(through: maxt) {
+                // Newest of all its data: before `mint` means nothing in the range.
+                if latest.timestamp >= mint { snapshots.append(HeadSnapshot(series, latest: latest)) }
+                return
+            }
             snapshots.append(HeadSnapshot(series, range: range))
         }
         // Sort by the label sets, so results come out in label order: indices (small values) by
@@ -75,8 +74,12 @@ struct MetricQuerier: Querier {
         do {
             try store.readers.withConnection { connection in
                 for position in order {
-                    // Borrow the snapshot in the common case instead of copying it (and its references).
-                    if let samples = snapshots[position].headOnlySamples(in: range) {
+                    if let latest = snapshots[position].latest {
+                        let labels = LabelSetEncoding.decode(snapshots[position].labelBytes) ?? .empty
+                        part.series.append(SeriesSamples(labels: labels, samples: [latest]))
+                        part.keyIndices.append(position)
+                    } else if let samples = snapshots[position].headOnlySamples(in: range) {
+                        // Borrow the snapshot in the common case instead of copying it (and its references).
                         guard !samples.isEmpty else { continue }
                         let labels = LabelSetEncoding.decode(snapshots[position].labelBytes) ?? .empty
                         part.series.append(SeriesSamples(labels: labels, samples: samples))
@@ -260,6 +263,16 @@ private struct HeadSnapshot: Sendable {
     var head: XORChunk?
     var outOfOrder: [Sample] = []
     var histograms: [HistogramSample] = []
+    /// The one sample a latest-only select needs, when the head had it (then nothing else is copied).
+    var latest: Sample?
+
+    init(_ series: MemSeries, latest: Sample) {
+        id = series.id
+        labelBytes = series.labelBytes
+        persistedOverlaps = false
+        mayHaveHistograms = false
+        self.latest = latest
+    }
 
     init(_ series: MemSeries, range: ClosedRange<Int64>) {
         id = series.id

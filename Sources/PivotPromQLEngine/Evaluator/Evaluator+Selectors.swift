@@ -76,13 +76,15 @@ extension Evaluator {
         return ReferenceTimes(fixed: fixed, offset: try resolve(offset, allowNegative: true))
     }
 
-    /// Reads the series matching `matchers` with samples in `[mint, maxt]` (milliseconds, inclusive).
-    func fetch(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(EngineError) -> [SeriesSamples] {
+    /// Reads the series matching `matchers` with samples in `[mint, maxt]` (milliseconds, inclusive);
+    /// with `latestOnly`, perhaps only each series' newest sample there.
+    func fetch(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64, latestOnly: Bool = false) throws(EngineError) -> [SeriesSamples] {
         try checkInterrupt()
         guard mint <= maxt else { return [] }
         do {
             let querier = try queryable.querier(mint: mint, maxt: maxt)
-            let series = selectsUnordered ? try querier.selectUnordered(matchers) : try querier.select(matchers)
+            let hints = SelectHints(sorted: !selectsUnordered, latestOnly: latestOnly)
+            let series = try querier.select(matchers, hints: hints)
             if series.contains(where: { !$0.histograms.isEmpty }) { throw EngineError.nativeHistograms }
             return series
         } catch let error as EngineError {
@@ -103,7 +105,8 @@ extension Evaluator {
         let refs = try referenceTimes(at: selector.at, offset: selector.offset)
         let lookback = options.lookbackDelta
         let (minRef, maxRef) = refs.bounds(grid)
-        let data = try fetch(selector.matchers, mint: minRef - lookback + 1, maxt: maxRef)
+        // One reference time (an instant query, or `@`): each series' newest sample is all it reads.
+        let data = try fetch(selector.matchers, mint: minRef - lookback + 1, maxt: maxRef, latestOnly: minRef == maxRef)
         var result: [EvalSeries] = []
         result.reserveCapacity(data.count)
         for series in data {
