@@ -45,6 +45,26 @@ import Testing
         }
     }
 
+    @Test("concurrent queries all answer, whether on their request's task or a thread of their own")
+    func concurrentQueries() async throws {
+        // One query at a time evaluates inline; the rest hop to a thread: both must answer the same.
+        let store = try await storeWithData()
+        try await application(store: store).test(.router) { client in
+            try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<24 {
+                    group.addTask {
+                        try await client.execute(uri: "/api/v1/query?query=sum(requests_total)&time=135", method: .get) { response in
+                            String(buffer: response.body)
+                        }
+                    }
+                }
+                for try await answer in group {
+                    #expect(answer == #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[135,"27"]}]}}"#)
+                }
+            }
+        }
+    }
+
     @Test func instantVectorsAndRangeMatricesHavePrometheusShape() async throws {
         // Values are strings, timestamps float seconds; matrix series carry "values".
         let store = try await storeWithData()

@@ -9,6 +9,7 @@ final class QueryGate: Sendable {
 
     private let limit: Int
     private let state = Mutex(State())
+    private let inlineRunning = Atomic<Bool>(false)
 
     init(limit: Int) {
         self.limit = max(1, limit)
@@ -20,7 +21,26 @@ final class QueryGate: Sendable {
         return try await body()
     }
 
+    /// Claims the one slot for a query that evaluates on its request's task instead of a thread of its
+    /// own (two thread hand-offs fewer, most of a small query's time). One at a time, so a long query
+    /// holds at most one of the concurrency pool's threads, which serve every request.
+    func claimInline() -> Bool {
+        inlineRunning.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+    }
+
+    func releaseInline() {
+        inlineRunning.store(false, ordering: .releasing)
+    }
+
     private func enter() async {
+        // The common case takes a slot without suspending: a continuation resumed at once still
+        // re-enqueues the task on the global executor, a thread hop per query.
+        let admitted = state.withLock { state -> Bool in
+            guard state.running < limit else { return false }
+            state.running += 1
+            return true
+        }
+        if admitted { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let admitted = state.withLock { state -> Bool in
                 if state.running < limit {

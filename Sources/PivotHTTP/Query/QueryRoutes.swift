@@ -161,12 +161,18 @@ public struct QueryRoutes: Sendable {
         return Engine(queryable: backend.queryable, options: options)
     }
 
-    /// Runs a query off the server's event loops, at most `maxConcurrency` at a time.
+    /// Runs a query off the server's event loops, at most `maxConcurrency` at a time: on the request's
+    /// task when no other query is running there, else on a thread of its own.
     func evaluate(_ body: @escaping @Sendable () throws(EngineError) -> QueryResult) async throws(APIError) -> QueryResult {
         let outcome: Result<QueryResult, EngineError>
+        let gate = gate
         do {
             outcome = try await gate.run {
-                await withCheckedContinuation { continuation in
+                if gate.claimInline() {
+                    defer { gate.releaseInline() }
+                    do throws(EngineError) { return .success(try body()) } catch { return .failure(error) }
+                }
+                return await withCheckedContinuation { continuation in
                     DispatchQueue.global().async {
                         do throws(EngineError) {
                             continuation.resume(returning: .success(try body()))
