@@ -135,7 +135,11 @@ enum LabelSetEncoding {
 
     /// Decodes an encoding into labels (in the encoded order), or nil when it is malformed.
     static func decode(_ encoded: UnsafeRawBufferPointer) -> Labels? {
+        // Count first: growing the array label by label reallocated it about four times per series.
+        var count = 0
+        guard forEachPair(encoded, { _, _ in count += 1 }) else { return nil }
         var labels: [Label] = []
+        labels.reserveCapacity(count)
         let ok = forEachPair(encoded) { name, value in
             labels.append(Label(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
         }

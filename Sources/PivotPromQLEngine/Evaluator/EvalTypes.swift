@@ -46,11 +46,16 @@ enum Evaluated {
 }
 
 extension Labels {
-    /// The names Prometheus treats as metric metadata and removes with the name.
-    static let metadataNames: Set<String> = ["__name__", "__type__", "__unit__"]
-
     /// The labels without `__name__`, `__type__` and `__unit__`.
     var droppingMetricName: Labels {
-        contains(where: { Labels.metadataNames.contains($0.name) }) ? removing(Labels.metadataNames) : self
+        guard contains(where: { Labels.isMetadataName($0.name) }) else { return self }
+        return Labels(sorted: filter { !Labels.isMetadataName($0.name) })
+    }
+
+    /// Whether `name` is one Prometheus treats as metric metadata and removes with the name. The first byte rules out almost every other label without
+    /// hashing it (this runs for every label of every series a function or operator drops names from).
+    @inline(__always)
+    static func isMetadataName(_ name: String) -> Bool {
+        name.utf8.first == UInt8(ascii: "_") && (name == "__name__" || name == "__type__" || name == "__unit__")
     }
 }
