@@ -151,3 +151,53 @@ func counterStore() -> MemoryStore {
         }
     }
 }
+
+/// `topk` and `bottomk` keep the k best per step with ties going to the earlier series (label order)
+/// and NaN last, whether k is small (one pass) or large (a sort).
+@Suite struct SelectKTests {
+    static let values: [Double] = [.nan, 1, 2, 3, -.infinity, .infinity, 2, 1]
+
+    static func store() -> MemoryStore {
+        let store = MemoryStore()
+        for series in 0..<150 {
+            store.add(
+                Labels(["__name__": "m", "i": Self.name(series)]),
+                (0..<5).map { step in
+                    Sample(timestamp: Int64(step) * 60_000, value: values[(series * 7 + step * 3 + series / 5) % values.count])
+                })
+        }
+        return store
+    }
+
+    /// Zero-padded, so label order is series order.
+    static func name(_ series: Int) -> String {
+        String(repeating: "0", count: 3 - String(series).count) + String(series)
+    }
+
+    static func expected(_ k: Int, descending: Bool, step: Int) -> Set<String> {
+        let ranked = (0..<150).map { series in
+            (series, values[(series * 7 + step * 3 + series / 5) % values.count])
+        }.sorted { a, b in
+            if a.1.isNaN != b.1.isNaN { return b.1.isNaN }
+            if a.1.isNaN || a.1 == b.1 { return a.0 < b.0 }
+            return descending ? a.1 > b.1 : a.1 < b.1
+        }
+        return Set(ranked.prefix(k).map { name($0.0) })
+    }
+
+    @Test(arguments: [1, 3, 5, 40, 64, 65, 149, 150, 400])
+    func selectsTheBestWithTiesInLabelOrder(k: Int) throws {
+        let engine = Engine(queryable: Self.store())
+        for (function, descending) in [("topk", true), ("bottomk", false)] {
+            let result = try engine.rangeQuery("\(function)(\(k), m)", start: 0, end: 240_000, step: 60_000)
+            guard case .matrix(let series) = result.value else {
+                Issue.record("not a matrix")
+                return
+            }
+            for step in 0..<5 {
+                let chosen = Set(series.filter { $0.points.contains { $0.timestamp == Int64(step) * 60_000 } }.map { $0.labels["i"] })
+                #expect(chosen == Self.expected(k, descending: descending, step: step), "\(function) k=\(k) step \(step)")
+            }
+        }
+    }
+}

@@ -159,19 +159,43 @@ extension Evaluator {
                     out += group.prefix(Int(k))
                 case .topk:
                     // Highest first; NaN only when nothing else is left.
-                    let sorted = group.enumerated().sorted { a, b in
-                        Self.ranksBefore(a.element.value, b.element.value, descending: true, a.offset, b.offset)
-                    }
-                    out += sorted.prefix(Int(k)).map(\.element)
+                    out += Self.first(Int(k), of: group, descending: true)
                 default:
-                    let sorted = group.enumerated().sorted { a, b in
-                        Self.ranksBefore(a.element.value, b.element.value, descending: false, a.offset, b.offset)
-                    }
-                    out += sorted.prefix(Int(k)).map(\.element)
+                    out += Self.first(Int(k), of: group, descending: false)
                 }
             }
             return out
         }
+    }
+
+    /// The first `k` samples of `group` in `ranksBefore` order (ties by position): a sort and a prefix,
+    /// or for a small `k` one pass keeping the best `k` so far (a range `topk(5, …)` over thousands of
+    /// series sorted every step).
+    static func first(_ k: Int, of group: [StepSample], descending: Bool) -> [StepSample] {
+        guard k <= 64 && k < group.count else {
+            let sorted = group.enumerated().sorted { a, b in
+                ranksBefore(a.element.value, b.element.value, descending: descending, a.offset, b.offset)
+            }
+            return sorted.prefix(k).map(\.element)
+        }
+        var best: [(offset: Int, sample: StepSample)] = []
+        best.reserveCapacity(k + 1)
+        for (offset, sample) in group.enumerated() {
+            if best.count == k,
+                !ranksBefore(sample.value, best[k - 1].sample.value, descending: descending, offset, best[k - 1].offset)
+            {
+                continue
+            }
+            var position = best.count
+            while position > 0,
+                ranksBefore(sample.value, best[position - 1].sample.value, descending: descending, offset, best[position - 1].offset)
+            {
+                position -= 1
+            }
+            best.insert((offset, sample), at: position)
+            if best.count > k { best.removeLast() }
+        }
+        return best.map(\.sample)
     }
 
     private static func ranksBefore(_ a: Double, _ b: Double, descending: Bool, _ ia: Int, _ ib: Int) -> Bool {
