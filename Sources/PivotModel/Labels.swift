@@ -34,8 +34,9 @@ public struct Labels: Hashable, Sendable, RandomAccessCollection, CustomStringCo
 
     /// The value of the label `name`, or the empty string when the set has no such label.
     public subscript(name: String) -> String {
-        for label in elements where label.name == name { return label.value }
-        return ""
+        // `firstIndex(where:)` borrows each label; a for-in loop copied (retained) each one.
+        guard let index = elements.firstIndex(where: { $0.name == name }) else { return "" }
+        return elements[index].value
     }
 
     /// The metric name (`__name__`), or the empty string.

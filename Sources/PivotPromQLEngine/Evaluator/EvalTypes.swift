@@ -48,8 +48,9 @@ enum Evaluated {
 extension Labels {
     /// The labels without `__name__`, `__type__` and `__unit__`.
     var droppingMetricName: Labels {
-        guard contains(where: { Labels.isMetadataName($0.name) }) else { return self }
-        return Labels(sorted: filter { !Labels.isMetadataName($0.name) })
+        // On `elements`: the collection's own subscript returns copies, a retain and release per label.
+        guard elements.contains(where: { Labels.isMetadataName($0.name) }) else { return self }
+        return Labels(sorted: elements.filter { !Labels.isMetadataName($0.name) })
     }
 
     /// Whether `name` is one Prometheus treats as metric metadata and removes with the name. The first byte rules out almost every other label without
