@@ -16,6 +16,17 @@ final class MemSeries: @unchecked Sendable {
     /// The `LabelSetEncoding` of the series' labels.
     let labelBytes: [UInt8]
 
+    /// `labelBytes` decoded, once a query has needed them.
+    private var decodedLabels: Labels?
+
+    /// The series' labels, decoded on first use and kept (queries decoded them on every read).
+    var labels: Labels {
+        if let decodedLabels { return decodedLabels }
+        let labels = LabelSetEncoding.decode(labelBytes) ?? .empty
+        decodedLabels = labels
+        return labels
+    }
+
     /// The open chunk: in-order samples newer than every older chunk's.
     var head = XORChunk()
     /// Whether the chunks table has a row (id, `head.minTime`) written from `head` (so a later

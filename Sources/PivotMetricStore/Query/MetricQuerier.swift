@@ -75,13 +75,13 @@ struct MetricQuerier: Querier {
             try store.readers.withConnection { connection in
                 for position in order {
                     if let latest = snapshots[position].latest {
-                        let labels = LabelSetEncoding.decode(snapshots[position].labelBytes) ?? .empty
+                        let labels = snapshots[position].labels
                         part.series.append(SeriesSamples(labels: labels, samples: [latest]))
                         part.keyIndices.append(position)
                     } else if let samples = snapshots[position].headOnlySamples(in: range) {
                         // Borrow the snapshot in the common case instead of copying it (and its references).
                         guard !samples.isEmpty else { continue }
-                        let labels = LabelSetEncoding.decode(snapshots[position].labelBytes) ?? .empty
+                        let labels = snapshots[position].labels
                         part.series.append(SeriesSamples(labels: labels, samples: samples))
                         part.keyIndices.append(position)
                     } else if let series = try mergedSeries(
@@ -136,7 +136,7 @@ struct MetricQuerier: Querier {
         let histograms = SampleMerge.merge(histogramLists)
         guard !samples.isEmpty || !histograms.isEmpty else { return nil }
         return SeriesSamples(
-            labels: LabelSetEncoding.decode(snapshot.labelBytes) ?? .empty, samples: samples, histograms: histograms)
+            labels: snapshot.labels, samples: samples, histograms: histograms)
     }
 
     func series(_ matchers: [LabelMatcher]) throws(QueryError) -> [Labels] {
@@ -252,6 +252,7 @@ private struct SortedPart: Sendable {
 private struct HeadSnapshot: Sendable {
     let id: SeriesID
     let labelBytes: [UInt8]
+    let labels: Labels
     let persistedOverlaps: Bool
     let mayHaveHistograms: Bool
     /// Min times of the persisted rows that the copied chunks supersede (collected only when the
@@ -269,6 +270,7 @@ private struct HeadSnapshot: Sendable {
     init(_ series: MemSeries, latest: Sample) {
         id = series.id
         labelBytes = series.labelBytes
+        labels = series.labels
         persistedOverlaps = false
         mayHaveHistograms = false
         self.latest = latest
@@ -277,6 +279,7 @@ private struct HeadSnapshot: Sendable {
     init(_ series: MemSeries, range: ClosedRange<Int64>) {
         id = series.id
         labelBytes = series.labelBytes
+        labels = series.labels
         persistedOverlaps = series.coldMaxTime != .min && series.coldMaxTime >= range.lowerBound
             && series.persistedMinTime <= range.upperBound
         mayHaveHistograms = series.extras?.lastHistogram != nil
