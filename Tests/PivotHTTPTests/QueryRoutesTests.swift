@@ -65,6 +65,26 @@ import Testing
         }
     }
 
+    @Test("warnings and infos come after the data, as Prometheus writes them")
+    func annotationsInTheEnvelope() async throws {
+        let store = MemoryStore()
+        store.add(Labels(["__name__": "temperature", "room": "a"]), (0..<10).map { Sample(timestamp: Int64($0) * 15_000, value: Double($0)) })
+        try await application(store: store).test(.router) { client in
+            // rate of a gauge-named series: an info; quantile_over_time(2, …): a warning.
+            let query = "quantile_over_time(2,%20temperature[1m])%20or%20rate(temperature[1m])"
+            try await client.execute(uri: "/api/v1/query?query=\(query)&time=135", method: .get) { response in
+                #expect(response.status == .ok)
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(body(response).utf8)) as? [String: Any])
+                #expect(json["status"] as? String == "success")
+                let warnings = json["warnings"] as? [String] ?? []
+                let infos = json["infos"] as? [String] ?? []
+                #expect(warnings.count == 1 && warnings[0].contains("quantile value should be between 0 and 1"), "\(warnings)")
+                #expect(infos.count == 1 && infos[0].contains("might not be a counter"), "\(infos)")
+                #expect(body(response).hasSuffix(#"]}"#))
+            }
+        }
+    }
+
     @Test func instantVectorsAndRangeMatricesHavePrometheusShape() async throws {
         // Values are strings, timestamps float seconds; matrix series carry "values".
         let store = try await storeWithData()

@@ -7,9 +7,28 @@ import PivotPromQLEngine
 ///
 /// Writes UTF-8 bytes into one growing buffer (no intermediate strings per point).
 enum QueryResultJSON {
-    static func data(_ value: QueryValue) -> String {
+    /// The whole success envelope, `{"status":"success","data":…,"warnings":…,"infos":…}`, as bytes
+    /// written once (a large matrix was copied four times on its way through strings).
+    static func successBody(_ value: QueryValue, warnings: [String], infos: [String]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(estimatedSize(value))
+        out.reserveCapacity(estimatedSize(value) + 64)
+        out.append(contentsOf: "{\"status\":\"success\",\"data\":".utf8)
+        write(value, to: &out)
+        for (key, texts) in [("warnings", warnings), ("infos", infos)] where !texts.isEmpty {
+            out.append(contentsOf: ",\"\(key)\":[".utf8)
+            for (index, text) in texts.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                var quoted = JSONString.quote(text)
+                quoted.withUTF8 { out.append(contentsOf: $0) }
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// The `data` object of a query answer.
+    static func write(_ value: QueryValue, to out: inout [UInt8]) {
         out.append(contentsOf: "{\"resultType\":\"".utf8)
         out.append(contentsOf: value.resultType.utf8)
         out.append(contentsOf: "\",\"result\":".utf8)
@@ -49,7 +68,6 @@ enum QueryResultJSON {
             out.append(UInt8(ascii: "]"))
         }
         out.append(UInt8(ascii: "}"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     static func pair(_ time: Int64, _ value: String) -> String {
@@ -102,7 +120,9 @@ enum QueryResultJSON {
                 if value < 0 { out.append(UInt8(ascii: "-")) }
                 writeDecimal(UInt64(magnitude), to: &out)
             } else {
-                out.append(contentsOf: value.description.utf8)
+                // Through `withUTF8`: appending a `String.UTF8View` took the generic, byte-by-byte path.
+                var text = value.description
+                text.withUTF8 { out.append(contentsOf: $0) }
             }
             return
         }

@@ -202,9 +202,11 @@ public struct QueryRoutes: Sendable {
     }
 
     func success(_ result: QueryResult) -> Response {
-        apiSuccess(
-            data: QueryResultJSON.data(result.value),
-            warnings: result.annotations.warnings, infos: result.annotations.infos)
+        let body = QueryResultJSON.successBody(
+            result.value, warnings: result.annotations.warnings, infos: result.annotations.infos)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     /// A duration parameter: float seconds or Prometheus duration syntax, in milliseconds.
