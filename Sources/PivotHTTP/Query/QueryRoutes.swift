@@ -1,7 +1,5 @@
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 import Hummingbird
 import PivotModel
 import PivotPromQL
@@ -26,9 +24,7 @@ public struct QueryRoutes: Sendable {
 
     /// The system's wall clock in milliseconds since the Unix epoch.
     public static let wallClock: @Sendable () -> Int64 = {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
     }
 
     public func register<Context: RequestContext>(on router: Router<Context>) {

@@ -1,0 +1,50 @@
+import PivotModel
+import Testing
+
+@testable import PivotHTTP
+
+/// The fast paths of the query JSON writer give exactly the text of the plain ones.
+@Suite struct QueryResultJSONTests {
+    static func text(_ write: (inout [UInt8]) -> Void) -> String {
+        var out: [UInt8] = []
+        write(&out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @Test("values are written as GoFloatFormat.apiValue formats them")
+    func values() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [
+            0, -0.0, 1, -1, 0.1, 1e-4, 9.999e-5, 1e15, 1e15 - 1, 123_456.789, 1.0 / 3, -2.5e-7, 1e21, 6.02e23,
+            .nan, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 0.30000000000000004,
+        ]
+        for _ in 0..<5_000 {
+            values.append(Double(bitPattern: generator.next()))
+            values.append(Double.random(in: -1e6...1e6, using: &generator))
+            values.append(Double(Int.random(in: -1_000_000...1_000_000, using: &generator)) / 1000)
+        }
+        for value in values {
+            #expect(Self.text { QueryResultJSON.writeValue(value, to: &$0) } == GoFloatFormat.apiValue(value), "\(value.bitPattern)")
+        }
+    }
+
+    @Test("repeated timestamps are copied with the same text, whatever order the series bring")
+    func timestamps() {
+        let series: [[Int64]] = [
+            [60_000, 120_000, 180_000, 240_000],
+            [120_000, 240_000],
+            [0, 60_000, 120_500, 180_000, 300_000, 360_000],
+            [-1_500, 60_000, 240_000, 360_000, 420_001],
+            [],
+            [420_001, 1_795_753_441_123],
+        ]
+        var stamps = TimestampTexts()
+        for times in series {
+            stamps.rewind()
+            for time in times {
+                let fast = Self.text { stamps.write(time, to: &$0) }
+                #expect(fast == Self.text { QueryResultJSON.writeTimestamp(time, to: &$0) }, "\(time)")
+            }
+        }
+    }
+}
