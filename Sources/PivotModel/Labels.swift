@@ -5,16 +5,30 @@ public struct Labels: Hashable, Sendable, RandomAccessCollection, CustomStringCo
     /// Builds a label set from labels in any order. A later duplicate name replaces an earlier one;
     /// labels with an empty value are dropped (an empty value means "no such label" in Prometheus).
     public init(_ labels: some Sequence<Label>) {
-        var byName: [String: String] = [:]
-        var order: [String] = []
-        for label in labels {
-            if byName.updateValue(label.value, forKey: label.name) == nil { order.append(label.name) }
+        let list = Array(labels)
+        // Already sorted, unique and non-empty (the common case): nothing to do. Otherwise sort the
+        // positions by name, ties by position, and keep the last of each name. (A dictionary by name
+        // cost hashing every name, for sets of a handful of labels.)
+        if zip(list, list.dropFirst()).allSatisfy({ Self.precedes($0.name, $1.name) }), !list.contains(where: \.value.isEmpty) {
+            elements = list
+            return
         }
-        elements = order.compactMap { name in
-            let value = byName[name]!
-            return value.isEmpty ? nil : Label(name: name, value: value)
+        let order = list.indices.sorted { a, b in
+            list[a].name == list[b].name ? a < b : Self.precedes(list[a].name, list[b].name)
         }
-        elements.sort()
+        var result: [Label] = []
+        result.reserveCapacity(list.count)
+        for (position, index) in order.enumerated() {
+            if position + 1 < order.count && list[order[position + 1]].name == list[index].name { continue }
+            if !list[index].value.isEmpty { result.append(list[index]) }
+        }
+        elements = result
+    }
+
+    /// Name order: UTF-8 bytes, as `Label`'s `<` (Swift's `<` on strings orders by Unicode rules).
+    @inline(__always)
+    public static func precedes(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     /// Wraps labels the caller guarantees are sorted by name, unique and non-empty.

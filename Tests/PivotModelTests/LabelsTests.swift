@@ -11,6 +11,23 @@ import Testing
         #expect(labels["missing"] == "")
     }
 
+    @Test("a later duplicate name replaces an earlier one, even with an empty value; order is by UTF-8 bytes")
+    func duplicatesAndOrder() {
+        var generator = SystemRandomNumberGenerator()
+        let names = ["a", "b", "B", "__name__", "é", "z", "zz", "job", "trace_id", "span_id"]
+        for _ in 0..<2_000 {
+            let list = (0..<Int.random(in: 0...8, using: &generator)).map { _ in
+                Label(name: names.randomElement(using: &generator)!, value: ["", "1", "2", "x"].randomElement(using: &generator)!)
+            }
+            var last: [String: String] = [:]
+            for label in list { last[label.name] = label.value }
+            let expected = last.filter { !$0.value.isEmpty }.map { Label(name: $0.key, value: $0.value) }
+                .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+            #expect(Labels(list).elements == expected, "\(list)")
+        }
+        #expect(Labels([Label(name: "z", value: "1"), Label(name: "é", value: "2")]).map(\.name) == ["z", "é"])
+    }
+
     @Test func textFormMatchesPrometheus() {
         // Labels print as Prometheus prints a series: name{a="b", c="d"} with escaped values.
         let labels = Labels(["__name__": "up", "job": "a\"b", "zone": "x\ny"])

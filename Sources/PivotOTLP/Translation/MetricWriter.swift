@@ -150,7 +150,7 @@ struct MetricWriter {
                 if names.contains(name) { return false }
                 // Insertion by name: a point has a handful of attributes.
                 var position = names.count
-                while position > 0, name < names[position - 1] { position -= 1 }
+                while position > 0, Labels.precedes(name, names[position - 1]) { position -= 1 }
                 names.insert(name, at: position)
                 values.insert(attribute.value.prometheusString, at: position)
             }
@@ -176,7 +176,7 @@ struct MetricWriter {
             var i = 0
             var j = 0
             while i < names.count || j < fixed.labels.count {
-                if j == fixed.labels.count || (i < names.count && names[i] < fixed.labels[j].name) {
+                if j == fixed.labels.count || (i < names.count && Labels.precedes(names[i], fixed.labels[j].name)) {
                     out.append(refs[i])
                     i += 1
                 } else {

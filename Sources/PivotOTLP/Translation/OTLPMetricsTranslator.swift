@@ -268,7 +268,7 @@ enum LabelBuilder {
         out.reserveCapacity(labels.count)
         for label in labels {
             var index = out.count
-            while index > 0, label.name < out[index - 1].name { index -= 1 }
+            while index > 0, Labels.precedes(label.name, out[index - 1].name) { index -= 1 }
             if index > 0, out[index - 1].name == label.name {
                 out[index - 1] = label
             } else {
