@@ -39,10 +39,7 @@ struct StoreLatestSelectTests {
     func agreesWithFullSelect() async throws {
         let directory = StoreTestDirectory()
         defer { directory.remove() }
-        let configure: (inout MetricStoreOptions) -> Void = {
-            $0.outOfOrderTimeWindow = 10_000
-            $0.chunks = ChunkPolicy(maxSamples: 4, maxDuration: 1_000_000)
-        }
+        let configure = StoreTest.outOfOrderWithSmallChunks
         var store = try await StoreTest.open(directory, configure)
         let steady = StoreTest.labels(["__name__": "steady", "i": "1"])
         let late = StoreTest.labels(["__name__": "late", "i": "2"])

@@ -41,6 +41,13 @@ enum StoreTest {
         try await MetricStore.open(options: options(directory, configure), logger: logger)
     }
 
+    /// A 10 s out-of-order window and chunks of 4 samples: older samples, pending and sealed chunks
+    /// after a few writes.
+    static func outOfOrderWithSmallChunks(_ options: inout MetricStoreOptions) {
+        options.outOfOrderTimeWindow = 10_000
+        options.chunks = ChunkPolicy(maxSamples: 4, maxDuration: 1_000_000)
+    }
+
     static func labels(_ pairs: KeyValuePairs<String, String>) -> Labels {
         Labels(pairs)
     }

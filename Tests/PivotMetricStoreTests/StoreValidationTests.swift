@@ -92,10 +92,7 @@ struct StoreValidationTests {
         // Expects samples within the window accepted and merged into time order everywhere.
         let directory = StoreTestDirectory()
         defer { directory.remove() }
-        let configure: (inout MetricStoreOptions) -> Void = {
-            $0.outOfOrderTimeWindow = 10_000
-            $0.chunks = ChunkPolicy(maxSamples: 4, maxDuration: 1_000_000)
-        }
+        let configure = StoreTest.outOfOrderWithSmallChunks
         var store = try await StoreTest.open(directory, configure)
         try await StoreTest.write(store, StoreTest.batch([(Self.series, StoreTest.samples([10_000, 12_000, 14_000, 16_000, 18_000]))]))
         try await StoreTest.write(store, StoreTest.batch([(Self.series, StoreTest.samples([11_000, 9_000, 13_000]))]))
