@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// The crash harness shared by the crash tests: each cycle starts pivot on the same storage, runs
@@ -19,12 +20,13 @@ enum KillNineCycles {
             try await pivot.waitUntilReady()
             let starts = nextSequence
             let sent = SequenceTracker(starts)
+            let stopped = StopFlag()
             let writersTask = Task {
                 await withTaskGroup(of: Void.self) { group in
                     for writer in 0..<writers {
                         group.addTask {
                             var sequence = starts[writer]
-                            while !Task.isCancelled {
+                            while !stopped.isSet {
                                 sent.sent(writer: writer, sequence: sequence)
                                 guard let acknowledged = await send(pivot, writer, sequence) else { return }
                                 if acknowledged { log.record(writer: writer, sequence: sequence) }
@@ -36,11 +38,25 @@ enum KillNineCycles {
             }
             try await Task.sleep(for: .milliseconds(Int.random(in: minimumDelayMilliseconds...900, using: &generator)))
             _ = try await pivot.stop(signal: SIGKILL)
-            writersTask.cancel()
+            // Writers end on their own: every send to the killed server fails. The task is not
+            // cancelled, because cancelling an URLSession request as it fails crashes
+            // swift-corelibs-foundation ("a task that is not in the registry").
+            stopped.set()
             await writersTask.value
             nextSequence = sent.snapshot
             #expect(!pivot.stderr.contains("Fatal error"), "cycle \(cycle): \(pivot.stderr)")
         }
         return nextSequence
+    }
+}
+
+/// Tells the writers to stop after their current send.
+final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+
+    func set() {
+        flag.store(true, ordering: .releasing)
     }
 }
