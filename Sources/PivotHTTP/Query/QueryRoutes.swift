@@ -198,11 +198,8 @@ public struct QueryRoutes: Sendable {
     }
 
     func success(_ result: QueryResult) -> Response {
-        let body = QueryResultJSON.successBody(
-            result.value, warnings: result.annotations.warnings, infos: result.annotations.infos)
-        return Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        jsonResponse(bytes: QueryResultJSON.successBody(
+            result.value, warnings: result.annotations.warnings, infos: result.annotations.infos))
     }
 
     /// A duration parameter: float seconds or Prometheus duration syntax, in milliseconds.

@@ -15,3 +15,11 @@ func jsonResponse(_ body: String, status: HTTPResponse.Status = .ok) -> Response
         headers: [.contentType: "application/json"],
         body: .init(byteBuffer: ByteBuffer(string: body)))
 }
+
+/// A JSON response from an already encoded body, as UTF-8 bytes.
+func jsonResponse(bytes body: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+    Response(
+        status: status,
+        headers: [.contentType: "application/json"],
+        body: .init(byteBuffer: ByteBuffer(bytes: body)))
+}

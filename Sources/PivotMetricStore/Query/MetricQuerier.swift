@@ -55,9 +55,9 @@ struct MetricQuerier: Querier {
         var snapshots: [HeadSnapshot] = []
         store.head.forEachSeries(ids) { series in
             guard series.hasData(from: mint, through: maxt) else { return }
+            // The newest of all its data, so at or after `mint` (`hasData` held).
             if hints.latestOnly, let latest = series.newestSampleInHead(through: maxt) {
-                // Newest of all its data: before `mint` means nothing in the range.
-                if latest.timestamp >= mint { snapshots.append(HeadSnapshot(series, latest: latest)) }
+                snapshots.append(HeadSnapshot(series, latest: latest))
                 return
             }
             snapshots.append(HeadSnapshot(series, range: range))

@@ -266,8 +266,8 @@ struct MetricWriter {
         histogramRefs = refs
         // The point's own labels, interned once, with `__name__` and `le` at their sorted positions:
         // one label list per point, whose name and `le` values are set for each series in turn.
-        let nameAt = base.firstIndex { $0.name > Label.metricName } ?? base.count
-        let leAt = base.firstIndex { $0.name > "le" } ?? base.count
+        let nameAt = base.firstIndex { Labels.precedes(Label.metricName, $0.name) } ?? base.count
+        let leAt = base.firstIndex { Labels.precedes("le", $0.name) } ?? base.count
         var bucketLabels: [WriteBatch.LabelRef] = []
         var otherLabels: [WriteBatch.LabelRef] = []
         bucketLabels.reserveCapacity(base.count + 2)

@@ -53,8 +53,9 @@ extension Labels {
         return Labels(sorted: elements.filter { !Labels.isMetadataName($0.name) })
     }
 
-    /// Whether `name` is one Prometheus treats as metric metadata and removes with the name. The first byte rules out almost every other label without
-    /// hashing it (this runs for every label of every series a function or operator drops names from).
+    /// Whether `name` is one Prometheus treats as metric metadata and removes with the name. The
+    /// first byte rules out almost every other label without hashing it (this runs for every label
+    /// of every series a function or operator drops names from).
     @inline(__always)
     static func isMetadataName(_ name: String) -> Bool {
         name.utf8.first == UInt8(ascii: "_") && (name == "__name__" || name == "__type__" || name == "__unit__")

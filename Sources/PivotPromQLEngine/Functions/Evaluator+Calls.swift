@@ -66,9 +66,10 @@ extension Evaluator {
         })
     }
 
-    /// A function over a range vector: for each input series and step, the function of its window.
+    /// Name endings `rate` and `increase` expect of a counter (other names get an info annotation).
     private static let counterSuffixes = ["_total", "_sum", "_count", "_bucket"]
 
+    /// A function over a range vector: for each input series and step, the function of its window.
     private func evalRangeFunction(_ call: Call, _ function: RangeFunctions.Function, _ grid: Grid) throws(EngineError) -> Evaluated {
         let name = call.function.name
         guard let matrixIndex = call.args.firstIndex(where: { $0.type == .matrix }) else {
