@@ -160,21 +160,52 @@ def percentile(sorted_values, q):
 
 
 async def run_rounds(rounds, concurrency, round_interval, send_one, on_round=None):
-    for r, requests in enumerate(rounds):
-        began = time.monotonic()
-        queue = list(reversed(requests))
+    """Sends the rounds with at most `concurrency` requests in flight.
 
-        async def worker():
-            while queue:
-                body, points = queue.pop()
-                await send_one(body, points)
+    With a round interval, every request of round r completes before round r+1 starts. Without one,
+    the rounds overlap by lane: request q of round r+1 starts once request q of round r has completed.
+    The payload writers put each point stream (and each resource) in the same request position every
+    round, so each stream's points still arrive in time order, as from one exporter per lane; a
+    barrier at each round would leave cores idle while the round's last requests finish.
+    """
+    if round_interval > 0:
+        for r, requests in enumerate(rounds):
+            began = time.monotonic()
+            queue = list(reversed(requests))
 
-        await asyncio.gather(*(worker() for _ in range(min(concurrency, len(requests)))))
-        if on_round:
-            on_round(r)
-        wait = round_interval - (time.monotonic() - began)
-        if wait > 0 and r + 1 < len(rounds):
-            await asyncio.sleep(wait)
+            async def worker():
+                while queue:
+                    body, points = queue.pop()
+                    await send_one(body, points)
+
+            await asyncio.gather(*(worker() for _ in range(min(concurrency, len(requests)))))
+            if on_round:
+                on_round(r)
+            wait = round_interval - (time.monotonic() - began)
+            if wait > 0 and r + 1 < len(rounds):
+                await asyncio.sleep(wait)
+        return
+    order = [(r, q) for r, requests in enumerate(rounds) for q in range(len(requests))]
+    order.reverse()
+    finished = {}  # (round, lane) -> asyncio.Event
+    remaining = [len(requests) for requests in rounds]
+
+    async def worker():
+        while order:
+            r, q = order.pop()
+            finished[(r, q)] = asyncio.Event()
+            previous = finished.get((r - 1, q))
+            if previous is not None:
+                await previous.wait()
+                del finished[(r - 1, q)]
+            body, points = rounds[r][q]
+            await send_one(body, points)
+            finished[(r, q)].set()
+            remaining[r] -= 1
+            if remaining[r] == 0 and on_round:
+                on_round(r)
+
+    await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(order))))))
 
 
 async def send_aiohttp(args, rounds, results, on_round):
