@@ -19,10 +19,11 @@ public enum SeriesLabelValidation {
     public static func firstProblem(in batch: WriteBatch) -> Problem? {
         batch.bytes.withUnsafeBufferPointer { bytes in
             let allPass = batch.labelRefs.withUnsafeBufferPointer { refs in
-                batch.series.allSatisfy { isWellFormedASCII(labels: $0.labels, refs: refs, bytes: bytes) }
+                // A series sent by store reference has no labels here: they were checked when it was created.
+                batch.series.allSatisfy { $0.seriesRef != 0 || isWellFormedASCII(labels: $0.labels, refs: refs, bytes: bytes) }
             }
             if allPass { return nil }
-            for series in batch.series {
+            for series in batch.series where series.seriesRef == 0 {
                 if let reason = problem(labels: series.labels, refs: batch.labelRefs, bytes: bytes) {
                     return Problem(
                         code: reason.code,

@@ -32,11 +32,17 @@ public struct WriteBatch: Sendable {
         public var samples: Range<Int>
         public var histograms: Range<Int>
         public var exemplars: Range<Int>
-        public init(labels: Range<Int>, samples: Range<Int>, histograms: Range<Int>, exemplars: Range<Int>) {
+        /// A reference the store handed out for this series earlier (`AppendResult.seriesRefs`), like
+        /// Prometheus's `storage.SeriesRef`; 0 for none. A series with a reference has no labels: the
+        /// store finds it by the reference alone, and refuses the batch with `unknownSeriesReference`
+        /// when the reference is no longer valid.
+        public var seriesRef: UInt64
+        public init(labels: Range<Int>, samples: Range<Int>, histograms: Range<Int>, exemplars: Range<Int>, seriesRef: UInt64 = 0) {
             self.labels = labels
             self.samples = samples
             self.histograms = histograms
             self.exemplars = exemplars
+            self.seriesRef = seriesRef
         }
     }
 
@@ -60,6 +66,9 @@ public struct WriteBatch: Sendable {
     public var exemplars: [ExemplarRef]
     /// Metadata by metric family name.
     public var metadata: [(name: String, metadata: MetricMetadata)]
+    /// Whether the store should answer with a reference for every series (`AppendResult.seriesRefs`),
+    /// for a sender that sends the same series again and keeps references to skip their labels.
+    public var reportsSeriesRefs = false
 
     public init(bytes: [UInt8] = []) {
         self.bytes = bytes
@@ -165,6 +174,13 @@ public struct WriteBatch: Sendable {
         write(&labelRefs)
         samples.append(sample)
         appendSeries(labels: labelStart..<labelRefs.count, samples: (samples.count - 1)..<samples.count, [], newExemplars)
+    }
+
+    /// A series of one float sample known by a store reference (`Series.seriesRef`), without labels.
+    public mutating func append(seriesRef: UInt64, sample: Sample, exemplars newExemplars: [Exemplar] = []) {
+        samples.append(sample)
+        appendSeries(labels: labelRefs.count..<labelRefs.count, samples: (samples.count - 1)..<samples.count, [], newExemplars)
+        series[series.count - 1].seriesRef = seriesRef
     }
 
     /// `append(labelRefs:samples:)` for the common series of one float sample, without an array.

@@ -22,6 +22,9 @@ public struct AppendError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let limitExceeded = Code(name: "limit_exceeded", isRetryable: false)
         public static let overloaded = Code(name: "overloaded", isRetryable: true)
         public static let storageUnavailable = Code(name: "storage_unavailable", isRetryable: true)
+        /// A batch series' `seriesRef` names no series of this store (any more): the sender should send
+        /// the series by its labels instead.
+        public static let unknownSeriesReference = Code(name: "unknown_series_reference", isRetryable: true)
     }
 
     public var code: Code

@@ -32,14 +32,18 @@ public struct AppendResult: Hashable, Sendable {
     public var exemplarsDropped: Int
     /// Series seen for the first time.
     public var seriesCreated: Int
+    /// With `WriteBatch.reportsSeriesRefs`, one reference per batch series, in batch order, for
+    /// `WriteBatch.Series.seriesRef` in later batches; empty otherwise, or when the store hands out none.
+    public var seriesRefs: [UInt64]
 
     public init(samplesWritten: Int = 0, histogramsWritten: Int = 0, exemplarsWritten: Int = 0,
-                exemplarsDropped: Int = 0, seriesCreated: Int = 0) {
+                exemplarsDropped: Int = 0, seriesCreated: Int = 0, seriesRefs: [UInt64] = []) {
         self.samplesWritten = samplesWritten
         self.histogramsWritten = histogramsWritten
         self.exemplarsWritten = exemplarsWritten
         self.exemplarsDropped = exemplarsDropped
         self.seriesCreated = seriesCreated
+        self.seriesRefs = seriesRefs
     }
 
     public static func + (lhs: AppendResult, rhs: AppendResult) -> AppendResult {
@@ -48,6 +52,6 @@ public struct AppendResult: Hashable, Sendable {
             histogramsWritten: lhs.histogramsWritten + rhs.histogramsWritten,
             exemplarsWritten: lhs.exemplarsWritten + rhs.exemplarsWritten,
             exemplarsDropped: lhs.exemplarsDropped + rhs.exemplarsDropped,
-            seriesCreated: lhs.seriesCreated + rhs.seriesCreated)
+            seriesCreated: lhs.seriesCreated + rhs.seriesCreated, seriesRefs: lhs.seriesRefs + rhs.seriesRefs)
     }
 }

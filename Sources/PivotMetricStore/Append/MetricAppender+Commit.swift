@@ -35,10 +35,14 @@ extension MetricAppender {
                 for position in staged.indices where HeadShard.shard(of: staged[position].id) == shardIndex {
                     guard state.series(staged[position].id) == nil else { continue }
                     let entry = staged[position]
-                    let batch = batches[Int(entry.batch)]
-                    let labels = batch.labels(of: batch.series[Int(entry.batchSeries)])
-                    let sorted = Labels(labels.elements)
-                    let labelBytes = LabelSetEncoding.encode(sorted)
+                    let labelBytes: [UInt8]
+                    if let referenced = entry.referencedLabels {
+                        labelBytes = referenced
+                    } else {
+                        let batch = batches[Int(entry.batch)]
+                        let labels = batch.labels(of: batch.series[Int(entry.batchSeries)])
+                        labelBytes = LabelSetEncoding.encode(Labels(labels.elements))
+                    }
                     let hash = LabelHasher.hash(encoded: labelBytes)
                     guard HeadShard.shard(ofHash: hash) == shardIndex else { continue }
                     var series = state.lookup(hash: hash, labelBytes: labelBytes)

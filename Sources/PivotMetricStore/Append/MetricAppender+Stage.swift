@@ -49,13 +49,23 @@ extension MetricAppender {
     ) -> AppendError? {
         let seriesCount = batch.series.count
         guard seriesCount > 0 else { return nil }
+        if batch.reportsSeriesRefs { result.seriesRefs = [UInt64](repeating: 0, count: seriesCount) }
         var failure: AppendError?
         var deferred: [Int] = []
         batch.bytes.withUnsafeBytes { arena in
             batch.labelRefs.withUnsafeBufferPointer { refs in
                 hashes.removeAll(keepingCapacity: true)
                 for series in batch.series {
-                    hashes.append(LabelHasher.hash(arena: arena, refs: UnsafeBufferPointer(rebasing: refs[series.labels])))
+                    if series.seriesRef != 0 {
+                        // Known by reference: only the shard matters, so the "hash" is the shard's top bits.
+                        guard let id = store.seriesID(ofRef: series.seriesRef) else {
+                            failure = Self.unknownReference(series.seriesRef)
+                            return
+                        }
+                        hashes.append(UInt64(HeadShard.shard(of: id)) << UInt64(64 - HeadShard.shardBits))
+                    } else {
+                        hashes.append(LabelHasher.hash(arena: arena, refs: UnsafeBufferPointer(rebasing: refs[series.labels])))
+                    }
                 }
                 // Counting sort of the series by shard.
                 var starts = [Int](repeating: 0, count: HeadShard.shardCount + 1)
@@ -79,7 +89,13 @@ extension MetricAppender {
                         candidates.removeAll(keepingCapacity: true)
                         var touch = 0
                         for position in begin..<end {
-                            candidates.append(state.table.first(hashes[Int(order[position])]))
+                            let index = Int(order[position])
+                            let seriesRef = batch.series[index].seriesRef
+                            if seriesRef != 0 {
+                                candidates.append(state.series(SeriesID(truncatingIfNeeded: seriesRef)).map(Unmanaged.passUnretained))
+                            } else {
+                                candidates.append(state.table.first(hashes[index]))
+                            }
                         }
                         for candidate in candidates {
                             if let candidate {
@@ -90,6 +106,21 @@ extension MetricAppender {
                         for position in begin..<end {
                             let index = Int(order[position])
                             let batchSeries = batch.series[index]
+                            if batchSeries.seriesRef != 0 {
+                                guard let series = candidates[position - begin]?.takeUnretainedValue() else {
+                                    failure = Self.unknownReference(batchSeries.seriesRef)
+                                    return
+                                }
+                                if batch.reportsSeriesRefs { result.seriesRefs[index] = batchSeries.seriesRef }
+                                if let problem = stageData(
+                                    of: series, batch: batch, batchIndex: batchIndex, seriesIndex: index, byReference: true,
+                                    result: &result)
+                                {
+                                    failure = problem
+                                    return
+                                }
+                                continue
+                            }
                             let seriesRefs = UnsafeBufferPointer(rebasing: refs[batchSeries.labels])
                             var found = candidates[position - begin]?.takeUnretainedValue()
                             if let candidate = found, candidate.labelBytes.withUnsafeBytes({
@@ -119,6 +150,7 @@ extension MetricAppender {
                                 result.seriesCreated += 1
                                 found = series
                             }
+                            if batch.reportsSeriesRefs { result.seriesRefs[index] = store.seriesRef(of: found!.id) }
                             if let problem = stageData(
                                 of: found!, batch: batch, batchIndex: batchIndex, seriesIndex: index, result: &result)
                             {
@@ -174,6 +206,7 @@ extension MetricAppender {
                 result.seriesCreated += 1
                 found = series
             }
+            if batch.reportsSeriesRefs { result.seriesRefs[seriesIndex] = store.seriesRef(of: found!.id) }
             failure = stageData(of: found!, batch: batch, batchIndex: batchIndex, seriesIndex: seriesIndex, result: &result)
         }
         return failure
@@ -182,7 +215,8 @@ extension MetricAppender {
     /// Validates and stages one batch series' samples, histograms and exemplars. Runs under the
     /// series' shard lock.
     private func stageData(
-        of series: MemSeries, batch: WriteBatch, batchIndex: Int32, seriesIndex: Int, result: inout AppendResult
+        of series: MemSeries, batch: WriteBatch, batchIndex: Int32, seriesIndex: Int, byReference: Bool = false,
+        result: inout AppendResult
     ) -> AppendError? {
         let batchSeries = batch.series[seriesIndex]
         let window = store.options.outOfOrderTimeWindow
@@ -260,8 +294,15 @@ extension MetricAppender {
             samples: Int32(sampleStart)..<Int32(samples.count),
             histograms: Int32(histogramStart)..<Int32(histograms.count),
             exemplars: Int32(exemplarStart)..<Int32(exemplars.count),
-            labelsToLog: series.isLogged ? nil : series.labelBytes))
+            labelsToLog: series.isLogged ? nil : series.labelBytes,
+            referencedLabels: byReference ? series.labelBytes : nil))
         return nil
+    }
+
+    static func unknownReference(_ seriesRef: UInt64) -> AppendError {
+        AppendError(
+            .unknownSeriesReference,
+            "series reference \(seriesRef) names no series of this store (removed by retention, or from before a restart)")
     }
 
     private func stageExemplars(

@@ -37,6 +37,10 @@ public final class MetricStore: Sendable {
     /// The longest span a persisted chunk may have (`MetricSchema.maxChunkSpanKey`).
     let maxChunkSpan: Atomic<Int64>
     let background = Mutex<[Task<Void, Never>]>([])
+    /// The high half of every series reference this store hands out (`AppendResult.seriesRefs`):
+    /// random per opening, so a reference from another store, or from before a restart, is refused
+    /// rather than taken for a different series.
+    let seriesRefTag = UInt64.random(in: 1...0x7FFF_FFFF)
 
     /// Opens the directory, the database (migrating its schema) and the write-ahead log; reads no
     /// data. Call `start()` next.

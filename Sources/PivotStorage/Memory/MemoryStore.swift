@@ -113,6 +113,10 @@ final class MemoryAppender: Appender {
 
     func append(_ batch: WriteBatch) throws(AppendError) -> AppendResult {
         var result = AppendResult()
+        // This store hands out no series references (`AppendResult.seriesRefs` stays empty).
+        if batch.series.contains(where: { $0.seriesRef != 0 }) {
+            throw AppendError(.unknownSeriesReference, "the in-memory store knows no series references")
+        }
         let existing = store.state.withLock { $0.series }
         var newSeries = Set<Labels>()
         for series in batch.series {
