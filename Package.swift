@@ -194,7 +194,10 @@ let package = Package(
         .testTarget(name: "PivotFuzzTargetsTests", dependencies: ["PivotFuzzTargets"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotStorageTests", dependencies: ["PivotStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "PivotAuthTests", dependencies: ["PivotAuth"], swiftSettings: swiftSettings),
-        .testTarget(name: "PivotIngestTests", dependencies: ["PivotIngest", "PivotOTLP", "PivotModel", "PivotStorage"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PivotIngestTests",
+            dependencies: ["PivotIngest", "PivotOTLP", "PivotModel", "PivotStorage", "PivotMetricStore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "PivotGRPCTests",
             dependencies: [

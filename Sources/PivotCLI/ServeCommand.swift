@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
         "remote-write.max-label-name-length", "remote-write.max-label-value-length",
         "remote-write.max-exemplar-label-set-length",
         "otlp.translation-strategy", "otlp.promote-resource-attributes", "otlp.scope-labels",
-        "otlp.delta-conversion", "otlp.max-body-bytes", "ingest.max-inflight-bytes", "storage.max-memory",
+        "otlp.delta-conversion", "otlp.stream-cache-size", "otlp.max-body-bytes", "ingest.max-inflight-bytes", "storage.max-memory",
         "query.timeout", "query.max-samples", "query.max-concurrency", "query.lookback-delta",
         "traces.max-search-limit", "traces.search-timeout",
         "log.level", "log.format", "web.config.file", "web.auth-cache-size",
@@ -103,6 +103,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("otlp.delta-conversion"),
             help: "Convert delta-temporality sums and histograms to cumulative (true), or reject them through partial_success (false).")
     var otlpDeltaConversion = true
+
+    @Option(name: .customLong("otlp.stream-cache-size"),
+            help: "OTLP point streams (resource, metric, attributes) whose store series are remembered across requests, so their later points skip label translation and lookup; 0 turns it off.")
+    var otlpStreamCacheSize = OTLPTranslationOptions().streamCacheSize
 
     @Option(name: .customLong("otlp.max-body-bytes"),
             help: "Largest OTLP request body or gRPC message, compressed or decompressed (413 / RESOURCE_EXHAUSTED past it).")
@@ -199,7 +203,8 @@ struct ServeCommand: AsyncParsableCommand {
                 .map { String($0.filter { !$0.isWhitespace }) }.filter { !$0.isEmpty },
             scopeLabels: otlpScopeLabels ? .on : .off,
             deltaConversion: otlpDeltaConversion ? .toCumulative : .reject,
-            lookbackDeltaMilliseconds: configuration.queryLimits.lookbackDeltaMilliseconds)
+            lookbackDeltaMilliseconds: configuration.queryLimits.lookbackDeltaMilliseconds,
+            streamCacheSize: try Self.nonNegative("otlp.stream-cache-size", otlpStreamCacheSize))
         configuration.otlpMaxBodyBytes = try Self.positive("otlp.max-body-bytes", otlpMaxBodyBytes)
         configuration.ingestAdmission.maxInFlightBytes = try Self.positive("ingest.max-inflight-bytes", ingestMaxInflightBytes)
         let maxMemory = try ServeConfiguration.memorySize(
@@ -211,6 +216,11 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.web = try ServeConfiguration.webConfig("web.config.file", webConfigFile, cacheCapacity: webAuthCacheSize)
         try ServeConfiguration.prepareStorageDirectory(storagePath)
         return configuration
+    }
+
+    static func nonNegative(_ flag: String, _ value: Int) throws(ConfigurationError) -> Int {
+        guard value >= 0 else { throw ConfigurationError(flag: flag, value: String(value), message: "must be 0 or greater") }
+        return value
     }
 
     static func positive(_ flag: String, _ value: Int) throws(ConfigurationError) -> Int {

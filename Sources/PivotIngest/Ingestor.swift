@@ -15,9 +15,10 @@ public final class Ingestor: Sendable {
     }
 
     /// Validates, appends and commits `batch`. `exemplarsDroppedByDecoder` counts exemplars the
-    /// decoder already dropped (for the metrics and the result).
+    /// decoder already dropped (for the metrics and the result). `countsRejection` false leaves a
+    /// refusal out of the metrics, for a caller that will send the same data again another way.
     public func ingest(
-        _ batch: WriteBatch, via ingestProtocol: IngestProtocol, exemplarsDroppedByDecoder: Int = 0
+        _ batch: WriteBatch, via ingestProtocol: IngestProtocol, exemplarsDroppedByDecoder: Int = 0, countsRejection: Bool = true
     ) async throws(AppendError) -> AppendResult {
         do throws(AppendError) {
             let batch = SeriesLabelValidation.droppingEmptyValues(batch)
@@ -38,7 +39,7 @@ public final class Ingestor: Sendable {
             metrics.record(total, via: ingestProtocol)
             return total
         } catch {
-            metrics.recordRejection(error.code, via: ingestProtocol)
+            if countsRejection { metrics.recordRejection(error.code, via: ingestProtocol) }
             throw error
         }
     }

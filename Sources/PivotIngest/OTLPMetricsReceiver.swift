@@ -61,7 +61,18 @@ public final class OTLPMetricsReceiver: Sendable {
         if result.rejectedDataPoints > 0 { rejected.increment(by: Int64(result.rejectedDataPoints)) }
         if let violation = limits.firstViolation(in: result.batch) { throw violation }
         if !result.batch.isEmpty {
-            _ = try await ingestor.ingest(result.batch, via: ingestProtocol)
+            do throws(AppendError) {
+                let appended = try await ingestor.ingest(result.batch, via: ingestProtocol, countsRejection: !result.usedSeriesRefs)
+                translator.remember(result, seriesRefs: appended.seriesRefs)
+            } catch let error where result.usedSeriesRefs && (error.code == .unknownSeriesReference || !error.code.isRetryable) {
+                // A reference went stale (retention removed its series), or the batch has a problem whose
+                // message should name the series: send it again by labels. A request with references has
+                // no delta points, so translating it again changes no state.
+                if error.code == .unknownSeriesReference { translator.seriesRefs.removeAll() }
+                let byLabels = translator.translate(request, now: clock(), usingSeriesRefs: false)
+                if let violation = limits.firstViolation(in: byLabels.batch) { throw violation }
+                _ = try await ingestor.ingest(byLabels.batch, via: ingestProtocol)
+            }
         }
         return OTLPExportOutcome(
             acceptedDataPoints: result.dataPoints - result.rejectedDataPoints, rejectedDataPoints: result.rejectedDataPoints,

@@ -9,17 +9,25 @@ struct MetricWriter {
     let names: LabelNames
     let metric: OTLPMetric
     let now: Int64
+    /// Where streams' store references are kept; nil when this request goes by labels only.
+    let cache: SeriesRefCache?
     /// Earliest and latest point time written, in milliseconds (for `target_info`).
     private(set) var timeRange: ClosedRange<Int64>?
     /// Arena ranges of the histogram's label names and `le` values, interned once per metric.
     private var histogramRefs: HistogramRefs?
+    /// The histogram's streams the store knows (cumulative histograms, when the request uses references).
+    private var histogramStreams: KnownStreams?
 
-    init(translator: OTLPMetricsTranslator, context: ResourceContext, names: LabelNames, metric: OTLPMetric, now: Int64) {
+    init(
+        translator: OTLPMetricsTranslator, context: ResourceContext, names: LabelNames, metric: OTLPMetric, now: Int64,
+        cache: SeriesRefCache?
+    ) {
         self.translator = translator
         self.context = context
         self.names = names
         self.metric = metric
         self.now = now
+        self.cache = cache
     }
 
     mutating func write(into result: inout OTLPTranslationResult) {
@@ -46,6 +54,9 @@ struct MetricWriter {
             guard let delta = accepts(histogram.temporality, points: histogram.points.count, into: &result) else { return }
             let name = translator.metricNamer.metricName(name: metric.name, unit: metric.unit, shape: .histogram)
             addMetadata(name, .histogram, into: &result.batch)
+            if !delta, let cache {
+                histogramStreams = KnownStreams(cache, metricKey: StreamKeys.metric(context: context, name: name, shape: .histogram))
+            }
             for point in histogram.points { writeHistogram(point, name: name, delta: delta, into: &result) }
         case .exponentialHistogram(let histogram):
             guard let delta = accepts(histogram.temporality, points: histogram.points.count, into: &result) else { return }
@@ -97,8 +108,20 @@ struct MetricWriter {
         // resource's labels and the metric name are interned once, each point's attributes merged in.
         let fixed: FixedLabels? = delta || !context.underlay.isEmpty ? nil : FixedLabels(context.overlay + extra, into: &result.batch)
         var scratch = PointLabels()
+        // Streams whose series the store already knows go by reference (`SeriesRefCache`).
+        var streams = delta ? nil : cache.map { KnownStreams($0, metricKey: StreamKeys.metric(context: context, name: name, shape: .number)) }
         for point in points {
             let time = milliseconds(point.timeUnixNano)
+            let firstSeries = result.batch.series.count
+            if streams?.find(point.attributes) == true, let refs = streams?.found {
+                note(time)
+                let value = isStale(point.flags) ? StaleMarker.value : point.value.doubleValue
+                let exemplars = keepExemplars ? ExemplarConversion.exemplars(point.exemplars, names: names) : []
+                result.batch.append(seriesRef: refs[0], sample: Sample(timestamp: time, value: value), exemplars: exemplars)
+                result.usedSeriesRefs = true
+                continue
+            }
+            defer { streams?.recordMiss(series: firstSeries..<result.batch.series.count, into: &result.newStreams) }
             if let fixed, scratch.collect(point.attributes, names: names, fixed: fixed) {
                 note(time)
                 let value = isStale(point.flags) ? StaleMarker.value : point.value.doubleValue
@@ -223,14 +246,19 @@ struct MetricWriter {
                     + "\(point.explicitBounds.count) bounds (expected bounds + 1)")
             return
         }
-        let base = context.labels(attributes: point.attributes, names: names, extra: []).filter {
+        let stale = isStale(point.flags)
+        // The store's references of this stream's series, when it knows them (never for delta points).
+        var knownRefs: [UInt64]?
+        if !delta, histogramStreams?.find(point.attributes, suffix: HistogramValues.keySuffix(point, stale: stale)) == true {
+            knownRefs = histogramStreams?.found
+        }
+        let base = knownRefs != nil ? [] : context.labels(attributes: point.attributes, names: names, extra: []).filter {
             $0.name != Label.metricName && $0.name != "le"
         }
         var count = Double(point.count)
         var sum = point.sum
         var buckets = point.bucketCounts
-        let stale = isStale(point.flags)
-        if stale || delta {
+        if delta {
             let key = Labels(sorted: LabelBuilder.sortedUnique(base + [Label(name: Label.metricName, value: name)]))
             if stale {
                 if delta { translator.deltas.end(key) }
@@ -253,7 +281,24 @@ struct MetricWriter {
         }
         let time = milliseconds(point.timeUnixNano)
         note(time)
-        func sample(_ v: Double) -> Sample { Sample(timestamp: time, value: stale ? StaleMarker.value : v) }
+        // Exemplars sorted by value, each on the first bucket whose bound is at least its value.
+        var exemplars = stale ? [] : ExemplarConversion.exemplars(point.exemplars, names: names)
+        exemplars.sort { $0.value < $1.value }
+        let values = HistogramValues(
+            time: time, stale: stale, count: count, sum: sum, buckets: buckets, bounds: point.explicitBounds, exemplars: exemplars)
+
+        // A stream whose series the store knows: its series by reference, in the order they were written.
+        if let seriesRefs = knownRefs {
+            var next = 0
+            values.forEachSeries { _, sample, exemplars in
+                if next < seriesRefs.count { result.batch.append(seriesRef: seriesRefs[next], sample: sample, exemplars: exemplars) }
+                next += 1
+            }
+            result.usedSeriesRefs = true
+            return
+        }
+        let firstSeries = result.batch.series.count
+        defer { histogramStreams?.recordMiss(series: firstSeries..<result.batch.series.count, into: &result.newStreams) }
 
         var refs = histogramRefs ?? HistogramRefs(
             metricName: result.batch.intern(Label.metricName), le: result.batch.intern("le"),
@@ -290,29 +335,72 @@ struct MetricWriter {
         let leIndex = leAt + 1  // `__name__` sorts before `le`, so it is always in front of it
         let nameIndex = nameAt
 
-        // Exemplars sorted by value, each on the first bucket whose bound is at least its value.
-        var exemplars = stale ? [] : ExemplarConversion.exemplars(point.exemplars, names: names)
-        exemplars.sort { $0.value < $1.value }
-        var nextExemplar = 0
-        var cumulative: UInt64 = 0
-        for (index, bound) in point.explicitBounds.enumerated() where index < buckets.count {
-            cumulative &+= buckets[index]
-            var assigned: [Exemplar] = []
-            while nextExemplar < exemplars.count, exemplars[nextExemplar].value <= bound {
-                assigned.append(exemplars[nextExemplar])
-                nextExemplar += 1
+        values.forEachSeries { series, sample, exemplars in
+            switch series {
+            case .bucket(let index):
+                bucketLabels[leIndex].value = refs.boundValues[index]
+                result.batch.append(labelRefs: bucketLabels, sample: sample, exemplars: exemplars)
+            case .infinity:
+                bucketLabels[leIndex].value = refs.infinity
+                result.batch.append(labelRefs: bucketLabels, sample: sample, exemplars: exemplars)
+            case .sum:
+                otherLabels[nameIndex].value = refs.sumName
+                result.batch.append(labelRefs: otherLabels, sample: sample)
+            case .count:
+                otherLabels[nameIndex].value = refs.countName
+                result.batch.append(labelRefs: otherLabels, sample: sample)
             }
-            bucketLabels[leIndex].value = refs.boundValues[index]
-            result.batch.append(labelRefs: bucketLabels, sample: sample(Double(cumulative)), exemplars: assigned)
         }
-        let leftovers = nextExemplar < exemplars.count ? Array(exemplars[nextExemplar...]) : []
-        bucketLabels[leIndex].value = refs.infinity
-        result.batch.append(labelRefs: bucketLabels, sample: sample(count), exemplars: leftovers)
-        if sum != nil || stale {
-            result.batch.append(labelRefs: otherLabels, sample: sample(sum ?? 0))
+    }
+
+    /// One histogram point's values, in the series the translation writes for it.
+    struct HistogramValues {
+        enum Series {
+            case bucket(Int)
+            case infinity
+            case sum
+            case count
         }
-        otherLabels[nameIndex].value = refs.countName
-        result.batch.append(labelRefs: otherLabels, sample: sample(count))
+
+        var time: Int64
+        var stale: Bool
+        var count: Double
+        var sum: Double?
+        var buckets: [UInt64]
+        var bounds: [Double]
+        /// Sorted by value.
+        var exemplars: [Exemplar]
+
+        /// Calls `body` for each series in order: `_bucket` per bound (when there are bucket counts),
+        /// `_bucket{le="+Inf"}`, `_sum` (when set, or for a stale point), `_count`. An exemplar goes to
+        /// the first bucket whose bound is at least its value, or to `+Inf`.
+        func forEachSeries(_ body: (Series, Sample, [Exemplar]) -> Void) {
+            func sample(_ value: Double) -> Sample { Sample(timestamp: time, value: stale ? StaleMarker.value : value) }
+            var nextExemplar = 0
+            var cumulative: UInt64 = 0
+            for (index, bound) in bounds.enumerated() where index < buckets.count {
+                cumulative &+= buckets[index]
+                var assigned: [Exemplar] = []
+                while nextExemplar < exemplars.count, exemplars[nextExemplar].value <= bound {
+                    assigned.append(exemplars[nextExemplar])
+                    nextExemplar += 1
+                }
+                body(.bucket(index), sample(Double(cumulative)), assigned)
+            }
+            body(.infinity, sample(count), nextExemplar < exemplars.count ? Array(exemplars[nextExemplar...]) : [])
+            if sum != nil || stale { body(.sum, sample(sum ?? 0), []) }
+            body(.count, sample(count), [])
+        }
+
+        /// What, besides the attributes, decides which series a point becomes: whether `_sum` is
+        /// written, whether there are bucket series, and the bounds (bit patterns).
+        static func keySuffix(_ point: OTLPHistogramPoint, stale: Bool) -> (inout [UInt8]) -> Void {
+            { key in
+                key.append((point.sum != nil || stale ? 1 : 0) | (point.bucketCounts.isEmpty ? 2 : 0))
+                StreamKeys.appendCount(point.explicitBounds.count, into: &key)
+                for bound in point.explicitBounds { StreamKeys.appendWord(bound.bitPattern, into: &key) }
+            }
+        }
     }
 
     // MARK: Summaries

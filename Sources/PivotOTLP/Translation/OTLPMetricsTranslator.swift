@@ -9,6 +9,11 @@ public struct OTLPTranslationResult: Sendable {
     /// Data points not stored, with the first few distinct reasons.
     public var rejectedDataPoints: Int
     public var rejectionReasons: [String]
+    /// Whether some series of the batch go by store reference: if the store refuses the batch, the
+    /// request should be translated again by labels (`translate(_:now:usingSeriesRefs:)` with false).
+    public var usedSeriesRefs = false
+    /// Streams written by labels, whose references to remember once the store answers.
+    var newStreams = NewStreams()
 
     public init(batch: WriteBatch = WriteBatch(), dataPoints: Int = 0) {
         self.batch = batch
@@ -43,17 +48,26 @@ public final class OTLPMetricsTranslator: Sendable {
     let metricNamer: OTLPMetricNamer
     let labelNamer: OTLPLabelNamer
     public let deltas: DeltaToCumulative
+    /// Store references of the point streams seen so far.
+    public let seriesRefs: SeriesRefCache
 
     public init(options: OTLPTranslationOptions = .init()) {
         self.options = options
         self.metricNamer = OTLPMetricNamer(strategy: options.strategy)
         self.labelNamer = OTLPLabelNamer(strategy: options.strategy)
         self.deltas = DeltaToCumulative(limits: options.deltaLimits)
+        self.seriesRefs = SeriesRefCache(capacity: options.streamCacheSize)
     }
 
     /// Translates `request`. `now` is the wall clock in milliseconds, used only to expire idle delta state.
-    public func translate(_ request: OTLPMetricsRequest, now: Int64) -> OTLPTranslationResult {
+    ///
+    /// With `usingSeriesRefs`, streams whose series the store already knows go by reference, and the
+    /// batch asks the store for the references of the others (pass the answer to `remember`). A request
+    /// with delta points never does, so translating it again (after a refused reference) is safe: only
+    /// delta conversion has state that a translation changes.
+    public func translate(_ request: OTLPMetricsRequest, now: Int64, usingSeriesRefs: Bool = true) -> OTLPTranslationResult {
         var result = OTLPTranslationResult(dataPoints: request.dataPointCount)
+        let cache = usingSeriesRefs && seriesRefs.capacity > 0 && !request.hasDeltaPoints ? seriesRefs : nil
         let (series, labelBytes) = request.translationEstimate
         result.batch.reserveCapacity(series: series, labelsPerSeries: 8, bytes: labelBytes)
         let names = LabelNames(labelNamer)
@@ -64,7 +78,8 @@ public final class OTLPMetricsTranslator: Sendable {
                 var scopeContext = context
                 scopeContext.addScopeLabels(scope, options: options, names: names)
                 for metric in scope.metrics {
-                    var writer = MetricWriter(translator: self, context: scopeContext, names: names, metric: metric, now: now)
+                    var writer = MetricWriter(
+                        translator: self, context: scopeContext, names: names, metric: metric, now: now, cache: cache)
                     writer.write(into: &result)
                     if let range = writer.timeRange {
                         timeRange = timeRange.map { min($0.lowerBound, range.lowerBound)...max($0.upperBound, range.upperBound) } ?? range
@@ -73,11 +88,35 @@ public final class OTLPMetricsTranslator: Sendable {
             }
             if let timeRange { context.writeTargetInfo(over: timeRange, options: options, into: &result.batch) }
         }
+        result.batch.reportsSeriesRefs = !result.newStreams.entries.isEmpty
         return result
+    }
+
+    /// Keeps the store's references for the streams `result` wrote by labels. `seriesRefs` is the
+    /// `AppendResult.seriesRefs` of `result.batch`.
+    public func remember(_ result: OTLPTranslationResult, seriesRefs refs: [UInt64]) {
+        seriesRefs.remember(result.newStreams, seriesRefs: refs)
     }
 }
 
 extension OTLPMetricsRequest {
+    /// Whether a sum or histogram of the request has delta temporality.
+    var hasDeltaPoints: Bool {
+        for resource in resourceMetrics {
+            for scope in resource.scopeMetrics {
+                for metric in scope.metrics {
+                    switch metric.data {
+                    case .sum(let sum) where sum.temporality == .delta: return true
+                    case .histogram(let histogram) where histogram.temporality == .delta: return true
+                    case .exponentialHistogram(let histogram) where histogram.temporality == .delta: return true
+                    default: continue
+                    }
+                }
+            }
+        }
+        return false
+    }
+
     /// About how many series translation writes (a histogram point is a series per bucket plus
     /// `_sum` and `_count`) and how many label bytes they intern, to size the batch up front.
     var translationEstimate: (series: Int, labelBytes: Int) {

@@ -28,12 +28,17 @@ public struct OTLPTranslationOptions: Sendable {
     public var lookbackDeltaMilliseconds: Int64
     /// Limits of the delta-to-cumulative state.
     public var deltaLimits: DeltaToCumulative.Limits
+    /// Point streams whose store series references are kept (`SeriesRefCache`,
+    /// `--otlp.stream-cache-size`). Default 500,000 (about 250 bytes each); 0 turns the cache off.
+    public var streamCacheSize: Int
 
     public init(
         strategy: OTLPTranslationStrategy = .underscoreEscapingWithSuffixes, promoteResourceAttributes: [String] = [],
         scopeLabels: ScopeLabels = .off, deltaConversion: DeltaConversion = .toCumulative,
-        lookbackDeltaMilliseconds: Int64 = 300_000, deltaLimits: DeltaToCumulative.Limits = .init()
+        lookbackDeltaMilliseconds: Int64 = 300_000, deltaLimits: DeltaToCumulative.Limits = .init(),
+        streamCacheSize: Int = 500_000
     ) {
+        self.streamCacheSize = streamCacheSize
         self.strategy = strategy
         self.promoteResourceAttributes = promoteResourceAttributes
         self.scopeLabels = scopeLabels
