@@ -11,7 +11,10 @@ extension MetricAppender {
             throw AppendError(.storageUnavailable, "the metric store is not ready (\(store.readiness))")
         }
         await store.gate.enterShared()
-        resolveRemovedSeries()
+        if let failure = resolveRemovedSeries() {
+            store.gate.leaveShared()
+            throw failure
+        }
         let records = encodeRecords()
         do {
             try await store.wal.append(records)
@@ -25,9 +28,12 @@ extension MetricAppender {
     }
 
     /// Series staged here may have been removed by retention since (they had no data left). Those
-    /// are looked up again by their labels, or created again, before anything is logged.
-    private func resolveRemovedSeries() {
+    /// are looked up again by their labels, or created again, before anything is logged. A series
+    /// sent by reference has no labels in its batch: the commit is refused with
+    /// `unknownSeriesReference`, as the append would have been, and the sender goes by labels.
+    private func resolveRemovedSeries() -> AppendError? {
         var created: [(id: SeriesID, labelBytes: [UInt8])] = []
+        var failure: AppendError?
         for shardIndex in 0..<HeadShard.shardCount {
             guard let epoch = epochs[shardIndex] else { continue }
             store.head.shards[shardIndex].state.withLock { state in
@@ -35,14 +41,13 @@ extension MetricAppender {
                 for position in staged.indices where HeadShard.shard(of: staged[position].id) == shardIndex {
                     guard state.series(staged[position].id) == nil else { continue }
                     let entry = staged[position]
-                    let labelBytes: [UInt8]
-                    if let referenced = entry.referencedLabels {
-                        labelBytes = referenced
-                    } else {
-                        let batch = batches[Int(entry.batch)]
-                        let labels = batch.labels(of: batch.series[Int(entry.batchSeries)])
-                        labelBytes = LabelSetEncoding.encode(Labels(labels.elements))
+                    let batch = batches[Int(entry.batch)]
+                    let batchSeries = batch.series[Int(entry.batchSeries)]
+                    if batchSeries.seriesRef != 0 {
+                        failure = Self.unknownReference(batchSeries.seriesRef)
+                        continue
                     }
+                    let labelBytes = LabelSetEncoding.encode(Labels(batch.labels(of: batchSeries).elements))
                     let hash = LabelHasher.hash(encoded: labelBytes)
                     guard HeadShard.shard(ofHash: hash) == shardIndex else { continue }
                     var series = state.lookup(hash: hash, labelBytes: labelBytes)
@@ -60,6 +65,7 @@ extension MetricAppender {
             }
         }
         store.index.add(created)
+        return failure
     }
 
     /// The write-ahead log records of everything staged: new series first.

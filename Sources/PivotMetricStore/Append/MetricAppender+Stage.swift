@@ -113,8 +113,7 @@ extension MetricAppender {
                                 }
                                 if batch.reportsSeriesRefs { result.seriesRefs[index] = batchSeries.seriesRef }
                                 if let problem = stageData(
-                                    of: series, batch: batch, batchIndex: batchIndex, seriesIndex: index, byReference: true,
-                                    result: &result)
+                                    of: series, batch: batch, batchIndex: batchIndex, seriesIndex: index, result: &result)
                                 {
                                     failure = problem
                                     return
@@ -215,8 +214,7 @@ extension MetricAppender {
     /// Validates and stages one batch series' samples, histograms and exemplars. Runs under the
     /// series' shard lock.
     private func stageData(
-        of series: MemSeries, batch: WriteBatch, batchIndex: Int32, seriesIndex: Int, byReference: Bool = false,
-        result: inout AppendResult
+        of series: MemSeries, batch: WriteBatch, batchIndex: Int32, seriesIndex: Int, result: inout AppendResult
     ) -> AppendError? {
         let batchSeries = batch.series[seriesIndex]
         let window = store.options.outOfOrderTimeWindow
@@ -294,8 +292,7 @@ extension MetricAppender {
             samples: Int32(sampleStart)..<Int32(samples.count),
             histograms: Int32(histogramStart)..<Int32(histograms.count),
             exemplars: Int32(exemplarStart)..<Int32(exemplars.count),
-            labelsToLog: series.isLogged ? nil : series.labelBytes,
-            referencedLabels: byReference ? series.labelBytes : nil))
+            labelsToLog: series.isLogged ? nil : series.labelBytes))
         return nil
     }
 

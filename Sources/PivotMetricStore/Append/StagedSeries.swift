@@ -12,7 +12,4 @@ struct StagedSeries {
     var exemplars: Range<Int32>
     /// The label encoding, when the series record still has to be logged.
     var labelsToLog: [UInt8]?
-    /// The label encoding of a series staged by reference (its batch series has no labels), to find
-    /// or create it again if retention removes it before the commit.
-    var referencedLabels: [UInt8]?
 }
