@@ -107,14 +107,15 @@ extension MetricAppender {
                             let index = Int(order[position])
                             let batchSeries = batch.series[index]
                             if batchSeries.seriesRef != 0 {
-                                guard let series = candidates[position - begin]?.takeUnretainedValue() else {
+                                guard let series = candidates[position - begin] else {
                                     failure = Self.unknownReference(batchSeries.seriesRef)
                                     return
                                 }
                                 if batch.reportsSeriesRefs { result.seriesRefs[index] = batchSeries.seriesRef }
-                                if let problem = stageData(
-                                    of: series, batch: batch, batchIndex: batchIndex, seriesIndex: index, result: &result)
-                                {
+                                // The shard lock keeps the series alive: no reference counting for it here.
+                                if let problem = series._withUnsafeGuaranteedRef({
+                                    stageData(of: $0, batch: batch, batchIndex: batchIndex, seriesIndex: index, result: &result)
+                                }) {
                                     failure = problem
                                     return
                                 }

@@ -220,6 +220,7 @@ public struct OTLPMetricsProtobufDecoder: Sendable {
             case 7:
                 try c.require(wire, .lengthDelimited, field: "attributes")
                 var kv = try c.message()
+                if point.attributes.isEmpty { point.attributes.reserveCapacity(4) }
                 point.attributes.append(try fields.keyValue(&kv, depth: 0))
             case 2:
                 try c.require(wire, .fixed64, field: "start_time_unix_nano")
@@ -255,6 +256,7 @@ public struct OTLPMetricsProtobufDecoder: Sendable {
             case 9:
                 try c.require(wire, .lengthDelimited, field: "attributes")
                 var kv = try c.message()
+                if point.attributes.isEmpty { point.attributes.reserveCapacity(4) }
                 point.attributes.append(try fields.keyValue(&kv, depth: 0))
             case 2:
                 try c.require(wire, .fixed64, field: "start_time_unix_nano")
@@ -271,9 +273,7 @@ public struct OTLPMetricsProtobufDecoder: Sendable {
             case 6:
                 try Self.fixed64s(&c, wire, into: &point.bucketCounts, field: "bucket_counts")
             case 7:
-                var bits: [UInt64] = []
-                try Self.fixed64s(&c, wire, into: &bits, field: "explicit_bounds")
-                point.explicitBounds.append(contentsOf: bits.lazy.map { Double(bitPattern: $0) })
+                try Self.doubles(&c, wire, into: &point.explicitBounds, field: "explicit_bounds")
             case 8:
                 try c.require(wire, .lengthDelimited, field: "exemplars")
                 var child = try c.message()
@@ -304,6 +304,7 @@ public struct OTLPMetricsProtobufDecoder: Sendable {
             case 1:
                 try c.require(wire, .lengthDelimited, field: "attributes")
                 var kv = try c.message()
+                if point.attributes.isEmpty { point.attributes.reserveCapacity(4) }
                 point.attributes.append(try fields.keyValue(&kv, depth: 0))
             case 2:
                 try c.require(wire, .fixed64, field: "start_time_unix_nano")
@@ -385,6 +386,7 @@ public struct OTLPMetricsProtobufDecoder: Sendable {
             case 7:
                 try c.require(wire, .lengthDelimited, field: "attributes")
                 var kv = try c.message()
+                if point.attributes.isEmpty { point.attributes.reserveCapacity(4) }
                 point.attributes.append(try fields.keyValue(&kv, depth: 0))
             case 2:
                 try c.require(wire, .fixed64, field: "start_time_unix_nano")
@@ -481,10 +483,25 @@ public struct OTLPMetricsProtobufDecoder: Sendable {
     ) throws(OTLPDecodeError) {
         if wire == .lengthDelimited {
             var packed = try c.message()
+            values.reserveCapacity(values.count + packed.remainingCount / 8)
             while !packed.isAtEnd { values.append(try packed.fixed64()) }
         } else {
             try c.require(wire, .fixed64, field: field)
             values.append(try c.fixed64())
+        }
+    }
+
+    /// `repeated double`, packed or not, straight into `values`.
+    private static func doubles(
+        _ c: inout Cursor, _ wire: Cursor.WireType, into values: inout [Double], field: StaticString
+    ) throws(OTLPDecodeError) {
+        if wire == .lengthDelimited {
+            var packed = try c.message()
+            values.reserveCapacity(values.count + packed.remainingCount / 8)
+            while !packed.isAtEnd { values.append(Double(bitPattern: try packed.fixed64())) }
+        } else {
+            try c.require(wire, .fixed64, field: field)
+            values.append(Double(bitPattern: try c.fixed64()))
         }
     }
 }

@@ -30,6 +30,9 @@ public struct ProtoWireCursor {
 
     public var isAtEnd: Bool { position >= end }
 
+    /// Bytes left in the message being read.
+    public var remainingCount: Int { end - position }
+
     /// The largest field number protobuf allows (2^29 - 1).
     public static let maxFieldNumber: UInt64 = (1 << 29) - 1
 

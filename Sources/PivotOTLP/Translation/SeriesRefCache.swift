@@ -200,10 +200,14 @@ enum StreamKeys {
 
     @inline(__always)
     static func append(_ string: String, into key: inout [UInt8]) {
-        var string = string
-        string.withUTF8 { bytes in
+        let utf8 = string.utf8
+        let done: Void? = utf8.withContiguousStorageIfAvailable { bytes in
             appendCount(bytes.count, into: &key)
             key.append(contentsOf: bytes)
+        }
+        if done == nil {
+            appendCount(utf8.count, into: &key)
+            key.append(contentsOf: utf8)
         }
     }
 
