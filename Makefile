@@ -133,11 +133,12 @@ bench-peers: bench-deps build
 # OTLP metrics ingest (bench/otlp): a fresh pivot per transport; writes the OTLP section of docs/benchmarks.md.
 OTLP_SERIES  ?= 10000
 OTLP_ROUNDS  ?= 200
+OTLP_REPS    ?= 3
 
 bench-otlp: test-deps build
 	@python3 -c 'import aiohttp' 2>/dev/null || python3 -m pip install -q aiohttp
-	python3 bench/otlp/run_otlp.py --pivot .build/release/pivot --series $(OTLP_SERIES) --rounds $(OTLP_ROUNDS) \
-	  --work $(BENCH_WORK)/otlp --doc docs/benchmarks.md --command "make bench-otlp OTLP_SERIES=$(OTLP_SERIES) OTLP_ROUNDS=$(OTLP_ROUNDS)"
+	python3 bench/otlp/run_otlp.py --pivot .build/release/pivot --series $(OTLP_SERIES) --rounds $(OTLP_ROUNDS) --reps $(OTLP_REPS) \
+	  --work $(BENCH_WORK)/otlp --doc docs/benchmarks.md --command "make bench-otlp OTLP_SERIES=$(OTLP_SERIES) OTLP_ROUNDS=$(OTLP_ROUNDS) OTLP_REPS=$(OTLP_REPS)"
 
 # Trace ingest (OTLP/HTTP protobuf), lookups and searches (bench/otlp): writes the trace section of docs/benchmarks.md.
 TRACE_SPANS  ?= 10000000
