@@ -2,12 +2,14 @@
 """Sends the payloads written by otlp_payloads.py to an OTLP metrics receiver and reports throughput.
 
 Transports: OTLP/HTTP (`--url http://HOST:PORT/v1/metrics`, protobuf body, aiohttp when installed,
-otherwise threads + http.client) or OTLP/gRPC (`--grpc HOST:PORT`, a raw-bytes unary call on
+otherwise threads + http.client; `--client sockets` for keep-alive HTTP/1.1 on plain sockets, which
+costs the least sender CPU) or OTLP/gRPC (`--grpc HOST:PORT`, a raw-bytes unary call on
 /opentelemetry.proto.collector.metrics.v1.MetricsService/Export). `--gzip` compresses bodies (HTTP:
 compressed once before timing starts; gRPC: grpc's own gzip, so it costs client CPU while timing).
 
-Rounds are sent in order: every request of round r completes before round r+1 starts, at most
---concurrency requests in flight. No retries: a non-2xx / non-OK answer counts as a failure.
+Rounds overlap by lane (request q of round r+1 starts once request q of round r has completed), at
+most --concurrency requests in flight; with --round-interval every request of round r completes
+before round r+1 starts. No retries: a non-2xx / non-OK answer counts as a failure.
 Every 2xx / OK answer is parsed as ExportMetricsServiceResponse and its
 partial_success.rejected_data_points are summed.
 
@@ -58,7 +60,9 @@ def parse_args(argv):
     p.add_argument("--pid", type=int, default=None, help="server process id for CPU and RSS figures")
     p.add_argument("--prom-url", default=None,
                    help="Pivot web URL (e.g. http://127.0.0.1:9090) to count series/exemplars afterwards")
-    p.add_argument("--client", choices=["auto", "aiohttp", "threads"], default="auto", help="HTTP client")
+    p.add_argument("--client", choices=["auto", "aiohttp", "threads", "sockets"], default="auto",
+                   help="HTTP client: aiohttp (auto when installed, else threads with http.client), or sockets "
+                        "(keep-alive HTTP/1.1 on plain sockets, the least sender CPU)")
     p.add_argument("--json-out", default=None, help="write the JSON report here instead of stdout")
     return p.parse_args(argv)
 
@@ -277,6 +281,93 @@ def send_threads(args, rounds, results, on_round):
                 time.sleep(wait)
 
 
+def send_sockets(args, rounds, results, on_round):
+    """HTTP/1.1 keep-alive over plain sockets, one thread per connection: each request is written
+    with one sendmsg (head prepared before timing) and its answer read by Content-Length. The same
+    bytes on the wire as the other clients, at a fraction of their CPU, so the sender takes less of
+    the cores it shares with the server. Rounds overlap by lane, as in run_rounds."""
+    import collections
+    import socket
+
+    url = urllib.parse.urlsplit(args.url)
+    host, port = url.hostname, url.port or 80
+    path = url.path or "/v1/metrics"
+    head = f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/x-protobuf\r\n"
+    if args.gzip:
+        head += "Content-Encoding: gzip\r\n"
+    prepared = [[((head + f"Content-Length: {len(body)}\r\n\r\n").encode(), body, points) for body, points in requests]
+                for requests in rounds]
+    order = collections.deque((r, q) for r, requests in enumerate(rounds) for q in range(len(requests)))
+    done = set()
+    remaining = [len(requests) for requests in rounds]
+    ready = threading.Condition()
+
+    def read_answer(sock, pending):
+        while b"\r\n\r\n" not in pending:
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("connection closed")
+            pending += chunk
+        header_end = pending.index(b"\r\n\r\n") + 4
+        lines = bytes(pending[:header_end]).decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        length = 0
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value.strip())
+        while len(pending) < header_end + length:
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("connection closed")
+            pending += chunk
+        body = bytes(pending[header_end:header_end + length])
+        del pending[:header_end + length]
+        return status, body
+
+    def worker():
+        sock = socket.create_connection((host, port), timeout=args.timeout)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        pending = bytearray()
+        try:
+            while True:
+                with ready:
+                    while True:
+                        if not order:
+                            return
+                        r, q = order[0]
+                        if r == 0 or (r - 1, q) in done:
+                            order.popleft()
+                            break
+                        ready.wait()
+                request_head, body, points = prepared[r][q]
+                began = time.perf_counter()
+                try:
+                    sock.sendmsg([request_head, body])
+                    status, answer = read_answer(sock, pending)
+                    results.record(status, 200 <= status < 300, points, time.perf_counter() - began, answer, len(body))
+                except OSError as error:
+                    results.record(type(error).__name__, False, points, time.perf_counter() - began, b"", len(body))
+                    sock.close()
+                    sock = socket.create_connection((host, port), timeout=args.timeout)
+                    pending = bytearray()
+                with ready:
+                    done.add((r, q))
+                    done.discard((r - 1, q))
+                    remaining[r] -= 1
+                    if remaining[r] == 0 and on_round:
+                        on_round(r)
+                    ready.notify_all()
+        finally:
+            sock.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(max(1, min(args.concurrency, len(order))))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 async def send_grpc(args, rounds, results, on_round):
     import grpc
 
@@ -387,6 +478,10 @@ def main(argv=None):
     began = time.monotonic()
     if client == "aiohttp":
         asyncio.run(send_aiohttp(args, rounds, results, on_round))
+    elif client == "sockets":
+        if args.round_interval > 0:
+            sys.exit("--client sockets sends back to back: use aiohttp or threads with --round-interval")
+        send_sockets(args, rounds, results, on_round)
     elif client == "threads":
         send_threads(args, rounds, results, on_round)
     else:

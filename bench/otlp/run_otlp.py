@@ -63,7 +63,7 @@ def run_transport(args, name, payloads, work):
         if name == 'grpc':
             command += ['--grpc', f'127.0.0.1:{grpc}']
         else:
-            command += ['--url', f'http://127.0.0.1:{http}/v1/metrics']
+            command += ['--url', f'http://127.0.0.1:{http}/v1/metrics', '--client', args.http_client]
         if name.endswith('gzip'):
             command += ['--gzip']
         subprocess.run(command, check=False)
@@ -87,7 +87,8 @@ def render(results, manifests, command):
     lines = [title, '',
              f'Command: `{command}`. One fresh `pivot` (release) per run, its storage empty; each row is the median '
              'of its runs by data points/s, with the slowest and fastest run beside it; the Python sender '
-             '(`bench/otlp/otlp_bench.py`) runs on the same 2 cores. Requests of ~1,000 data points; 10% of sum and '
+             '(`bench/otlp/otlp_bench.py`; HTTP: keep-alive HTTP/1.1 on plain sockets, gRPC: grpc.aio) runs on the same 2 '
+             'cores, and its CPU is in the table. Requests of ~1,000 data points; 10% of sum and '
              'histogram points carry an exemplar. Workloads:', '']
     for workload, manifest in manifests.items():
         what = ('gauges, monotonic sums and 10-bucket histograms (40/40/20); a histogram point is one data point '
@@ -135,6 +136,8 @@ def main():
     parser.add_argument('--transports', default='http,http-gzip,grpc')
     parser.add_argument('--workloads', default='mixed,numbers',
                         help='mixed: gauges, sums and 10-bucket histograms (40/40/20); numbers: gauges and sums only')
+    parser.add_argument('--http-client', default='sockets', choices=['sockets', 'aiohttp', 'threads'],
+                        help='otlp_bench.py client for the HTTP transports (default sockets: the least sender CPU)')
     parser.add_argument('--reps', type=int, default=3, help='runs per row; the row shows the median run (default 3)')
     parser.add_argument('--doc')
     parser.add_argument('--command', default='make bench-otlp')
