@@ -30,6 +30,10 @@ public final class OTLPMetricsReceiver: Sendable {
     private let clock: @Sendable () -> Int64
     private let rejected = Counter(label: "pivot_otlp_data_points_rejected_total")
     private let received = Counter(label: "pivot_otlp_data_points_received_total")
+    /// Point streams whose store references are kept (`SeriesRefCache`).
+    private let cachedStreams = Gauge(label: "pivot_otlp_stream_cache_streams")
+    /// Exports sent again by labels after the store refused them with references.
+    private let resentByLabels = Counter(label: "pivot_otlp_stream_cache_resends_total")
 
     /// `ingestor` gives the insert path once storage is open (nil before: exports get `storageUnavailable`).
     /// `clock` is the wall clock in milliseconds.
@@ -63,12 +67,19 @@ public final class OTLPMetricsReceiver: Sendable {
         if !result.batch.isEmpty {
             do throws(AppendError) {
                 let appended = try await ingestor.ingest(result.batch, via: ingestProtocol, countsRejection: !result.usedSeriesRefs)
-                translator.remember(result, seriesRefs: appended.seriesRefs)
+                if result.batch.reportsSeriesRefs {
+                    translator.remember(result, seriesRefs: appended.seriesRefs)
+                    cachedStreams.record(translator.seriesRefs.count)
+                }
             } catch let error where result.usedSeriesRefs && (error.code == .unknownSeriesReference || !error.code.isRetryable) {
                 // A reference went stale (retention removed its series), or the batch has a problem whose
                 // message should name the series: send it again by labels. A request with references has
                 // no delta points, so translating it again changes no state.
-                if error.code == .unknownSeriesReference { translator.seriesRefs.removeAll() }
+                if error.code == .unknownSeriesReference {
+                    translator.seriesRefs.removeAll()
+                    cachedStreams.record(0)
+                }
+                resentByLabels.increment()
                 let byLabels = translator.translate(request, now: clock(), usingSeriesRefs: false)
                 if let violation = limits.firstViolation(in: byLabels.batch) { throw violation }
                 _ = try await ingestor.ingest(byLabels.batch, via: ingestProtocol)

@@ -61,6 +61,19 @@ import Testing
         let total = try await Self.query(pivot, "/api/v1/query?query=sum(pivot_e2e_requests_total)")
         let totalResult = try #require((total as? [String: Any])?["result"] as? [[String: Any]])
         #expect((totalResult.first?["value"] as? [Any])?.last as? String == "3", "\(total)")
+
+        // The same streams exported again (a new SDK process, same resource and attributes) go to the
+        // store by series reference and land in the same series.
+        let again = try #require(try Self.runClient(transport: transport, endpoint: endpoint, service: service))
+        #expect(again.export == "SUCCESS")
+        let samples = try await Self.query(
+            pivot, "/api/v1/query?query=count_over_time(pivot_e2e_latency_seconds_count%7Bjob%3D%22\(service)%22%7D%5B10m%5D)")
+        let samplesResult = try #require((samples as? [String: Any])?["result"] as? [[String: Any]])
+        #expect(samplesResult.count == 1)
+        #expect((samplesResult.first?["value"] as? [Any])?.last as? String == "2", "\(samples)")
+        let selfMetrics = try await fetchText(pivot.baseURL + "/metrics")
+        let cached = selfMetrics.split(separator: "\n").first { $0.hasPrefix("pivot_otlp_stream_cache_streams ") }
+        #expect(cached.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0 > 0, "\(cached ?? "no gauge")")
         let metadata = try await Self.query(pivot, "/api/v1/metadata?metric=pivot_e2e_latency_seconds")
         let entry = try #require(((metadata as? [String: Any])?["pivot_e2e_latency_seconds"] as? [[String: Any]])?.first)
         #expect(entry["type"] as? String == "histogram")
