@@ -271,9 +271,9 @@ public struct OTLPMetricsProtobufDecoder: Sendable {
                 try c.require(wire, .fixed64, field: "sum")
                 point.sum = Double(bitPattern: try c.fixed64())
             case 6:
-                try Self.fixed64s(&c, wire, into: &point.bucketCounts, field: "bucket_counts")
+                try Self.fixed64s(&c, wire, into: &point.bucketCounts, field: "bucket_counts", as: { $0 })
             case 7:
-                try Self.doubles(&c, wire, into: &point.explicitBounds, field: "explicit_bounds")
+                try Self.fixed64s(&c, wire, into: &point.explicitBounds, field: "explicit_bounds", as: Double.init(bitPattern:))
             case 8:
                 try c.require(wire, .lengthDelimited, field: "exemplars")
                 var child = try c.message()
@@ -477,31 +477,19 @@ public struct OTLPMetricsProtobufDecoder: Sendable {
         return Int32(bitPattern: (value >> 1) ^ (0 &- (value & 1)))
     }
 
-    /// A repeated fixed64 (or double) field, packed (one length-delimited run) or not (one value per tag).
-    private static func fixed64s(
-        _ c: inout Cursor, _ wire: Cursor.WireType, into values: inout [UInt64], field: StaticString
+    /// A repeated fixed64 (or double: `convert` reads the bits) field, packed (one length-delimited run)
+    /// or not (one value per tag).
+    private static func fixed64s<Value>(
+        _ c: inout Cursor, _ wire: Cursor.WireType, into values: inout [Value], field: StaticString,
+        as convert: (UInt64) -> Value
     ) throws(OTLPDecodeError) {
         if wire == .lengthDelimited {
             var packed = try c.message()
             values.reserveCapacity(values.count + packed.remainingCount / 8)
-            while !packed.isAtEnd { values.append(try packed.fixed64()) }
+            while !packed.isAtEnd { values.append(convert(try packed.fixed64())) }
         } else {
             try c.require(wire, .fixed64, field: field)
-            values.append(try c.fixed64())
-        }
-    }
-
-    /// `repeated double`, packed or not, straight into `values`.
-    private static func doubles(
-        _ c: inout Cursor, _ wire: Cursor.WireType, into values: inout [Double], field: StaticString
-    ) throws(OTLPDecodeError) {
-        if wire == .lengthDelimited {
-            var packed = try c.message()
-            values.reserveCapacity(values.count + packed.remainingCount / 8)
-            while !packed.isAtEnd { values.append(Double(bitPattern: try packed.fixed64())) }
-        } else {
-            try c.require(wire, .fixed64, field: field)
-            values.append(Double(bitPattern: try c.fixed64()))
+            values.append(convert(try c.fixed64()))
         }
     }
 }
