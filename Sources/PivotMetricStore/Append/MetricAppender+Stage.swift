@@ -55,8 +55,12 @@ extension MetricAppender {
         batch.bytes.withUnsafeBytes { arena in
             batch.labelRefs.withUnsafeBufferPointer { refs in
                 hashes.removeAll(keepingCapacity: true)
+                // Whether any series comes by reference: a batch by labels (remote-write) then takes
+                // no extra look at its series below.
+                var anyByReference = false
                 for series in batch.series {
                     if series.seriesRef != 0 {
+                        anyByReference = true
                         // Known by reference: only the shard matters, so the "hash" is the shard's top bits.
                         guard let id = store.seriesID(ofRef: series.seriesRef) else {
                             failure = Self.unknownReference(series.seriesRef)
@@ -90,8 +94,7 @@ extension MetricAppender {
                         var touch = 0
                         for position in begin..<end {
                             let index = Int(order[position])
-                            let seriesRef = batch.series[index].seriesRef
-                            if seriesRef != 0 {
+                            if anyByReference, case let seriesRef = batch.series[index].seriesRef, seriesRef != 0 {
                                 candidates.append(state.series(SeriesID(truncatingIfNeeded: seriesRef)).map(Unmanaged.passUnretained))
                             } else {
                                 candidates.append(state.table.first(hashes[index]))
