@@ -209,9 +209,11 @@ let package = Package(
         .testTarget(
             name: "PivotCLITests",
             dependencies: [
-                "PivotCLI", "PivotAuth",
+                "PivotCLI", "PivotAuth", "PivotHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -17,7 +17,7 @@ struct ListenerService: Service {
         let scheme = tls == nil ? "http" : "https"
         application = Application(
             router: router,
-            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
+            server: try tls.map { try .tls(.http1OnEventLoops, tlsConfiguration: $0) } ?? .http1OnEventLoops,
             configuration: ApplicationConfiguration(
                 address: .hostname(address.host, port: address.port), serverName: nil, reuseAddress: true),
             onServerRunning: { channel in

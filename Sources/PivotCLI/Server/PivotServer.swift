@@ -46,6 +46,7 @@ struct PivotServer {
             }
         }
         let webRouter = Router()
+        webRouter.add(middleware: ExecutorMiddleware())
         webRouter.add(middleware: RequestMetricsMiddleware())
         if let authenticator = configuration.web.authenticator {
             webRouter.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
@@ -76,6 +77,7 @@ struct PivotServer {
         ]
         if let otlpAddress = configuration.otlpHTTPListenAddress {
             let otlpRouter = Router()
+            otlpRouter.add(middleware: ExecutorMiddleware())
             otlpRouter.add(middleware: RequestMetricsMiddleware())
             if let authenticator = configuration.web.authenticator {
                 otlpRouter.add(middleware: AuthenticationMiddleware(authenticator: authenticator))

@@ -21,9 +21,9 @@ final class QueryGate: Sendable {
         return try await body()
     }
 
-    /// Claims the one slot for a query that evaluates on its request's task instead of a thread of its
-    /// own (two thread hand-offs fewer, most of a small query's time). One at a time, so a long query
-    /// holds at most one of the concurrency pool's threads, which serve every request.
+    /// Claims the one slot for a query that evaluates on its request's task, on its connection's event
+    /// loop, instead of a thread of its own (two thread hand-offs fewer, most of a small query's time).
+    /// Only queries known to be quick ask (`QueryCostMemory`), and one at a time.
     func claimInline() -> Bool {
         inlineRunning.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
     }

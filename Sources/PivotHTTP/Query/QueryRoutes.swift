@@ -12,6 +12,7 @@ public struct QueryRoutes: Sendable {
     public var backend: BackendSlot
     public var limits: QueryLimits
     private let gate: QueryGate
+    private let costs = QueryCostMemory()
     /// The clock for a missing `time` parameter, in milliseconds (tests inject a fixed one).
     public var now: @Sendable () -> Int64
 
@@ -64,7 +65,9 @@ public struct QueryRoutes: Sendable {
         let query = parameters.first("query") ?? ""
         let time = try APITime.parameter(parameters, "time", default: now())
         let engine = try makeEngine(parameters, backend)
-        let result = try await evaluate { () throws(EngineError) in try engine.instantQuery(query, at: time) }
+        let result = try await evaluate(QueryCostMemory.Shape(query: query, range: 0, step: 0)) { () throws(EngineError) in
+            try engine.instantQuery(query, at: time)
+        }
         return success(result)
     }
 
@@ -84,7 +87,9 @@ public struct QueryRoutes: Sendable {
             throw APIError(.badData, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
         let engine = try makeEngine(parameters, backend)
-        let result = try await evaluate { () throws(EngineError) in try engine.rangeQuery(query, start: start, end: end, step: step) }
+        let result = try await evaluate(QueryCostMemory.Shape(query: query, range: end - start, step: step)) { () throws(EngineError) in
+            try engine.rangeQuery(query, start: start, end: end, step: step)
+        }
         return success(result)
     }
 
@@ -157,25 +162,28 @@ public struct QueryRoutes: Sendable {
         return Engine(queryable: backend.queryable, options: options)
     }
 
-    /// Runs a query off the server's event loops, at most `maxConcurrency` at a time: on the request's
-    /// task when no other query is running there, else on a thread of its own.
-    func evaluate(_ body: @escaping @Sendable () throws(EngineError) -> QueryResult) async throws(APIError) -> QueryResult {
+    /// Runs a query at most `maxConcurrency` at a time. A query whose last run of the same shape was
+    /// quick (`QueryCostMemory`) evaluates on the request's task, on the connection's event loop, one
+    /// such query at a time; any other on a thread of its own, so a long one never holds up a loop.
+    func evaluate(
+        _ shape: QueryCostMemory.Shape, _ body: @escaping @Sendable () throws(EngineError) -> QueryResult
+    ) async throws(APIError) -> QueryResult {
         let outcome: Result<QueryResult, EngineError>
         let gate = gate
+        let costs = costs
+        let timed: @Sendable () -> Result<QueryResult, EngineError> = {
+            let start = ContinuousClock.now
+            defer { costs.record(shape, took: ContinuousClock.now - start) }
+            do throws(EngineError) { return .success(try body()) } catch { return .failure(error) }
+        }
         do {
             outcome = try await gate.run {
-                if gate.claimInline() {
+                if costs.isQuick(shape), gate.claimInline() {
                     defer { gate.releaseInline() }
-                    do throws(EngineError) { return .success(try body()) } catch { return .failure(error) }
+                    return timed()
                 }
                 return await withCheckedContinuation { continuation in
-                    DispatchQueue.global().async {
-                        do throws(EngineError) {
-                            continuation.resume(returning: .success(try body()))
-                        } catch {
-                            continuation.resume(returning: .failure(error))
-                        }
-                    }
+                    DispatchQueue.global().async { continuation.resume(returning: timed()) }
                 }
             }
         } catch {
