@@ -13,6 +13,9 @@ import Testing
 struct OTLPSeriesRefTests {
     static let logger = Logger(label: "pivot.ingest.tests") { _ in SwiftLogNoOpLogHandler() }
 
+    /// A fresh store directory path under the temporary directory (remove it when done).
+    static func temporaryPath() -> String { NSTemporaryDirectory() + "pivot-ingest-refs-" + UUID().uuidString }
+
     static func open(_ path: String) async throws -> MetricStore {
         var options = MetricStoreOptions(path: path)
         options.walSync = .never
@@ -47,8 +50,8 @@ struct OTLPSeriesRefTests {
     func sameDataAsByLabels() async throws {
         // Expects the receiver to remember the store's references after the first export, and two stores
         // fed the same exports (one with the cache off) to hold the same series and samples.
-        let withCache = NSTemporaryDirectory() + "pivot-ingest-refs-" + UUID().uuidString
-        let without = NSTemporaryDirectory() + "pivot-ingest-refs-" + UUID().uuidString
+        let withCache = Self.temporaryPath()
+        let without = Self.temporaryPath()
         defer {
             try? FileManager.default.removeItem(atPath: withCache)
             try? FileManager.default.removeItem(atPath: without)
@@ -78,7 +81,7 @@ struct OTLPSeriesRefTests {
     func staleReferences() async throws {
         // Expects an export after a restart of the store (new references) to succeed, store its points
         // and remember the new references.
-        let path = NSTemporaryDirectory() + "pivot-ingest-refs-" + UUID().uuidString
+        let path = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         var store = try await Self.open(path)
         let current = Mutex<Ingestor>(Ingestor(store: store))
@@ -103,7 +106,7 @@ struct OTLPSeriesRefTests {
     @Test("a refusal of a batch sent by reference names the series, as by labels")
     func refusalsNameTheSeries() async throws {
         // Expects a conflicting sample for a known stream refused as permanent, with the series' labels.
-        let path = NSTemporaryDirectory() + "pivot-ingest-refs-" + UUID().uuidString
+        let path = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let store = try await Self.open(path)
         let ingestor = Ingestor(store: store)

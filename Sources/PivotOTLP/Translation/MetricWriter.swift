@@ -113,7 +113,7 @@ struct MetricWriter {
         for point in points {
             let time = milliseconds(point.timeUnixNano)
             let firstSeries = result.batch.series.count
-            if streams?.find(point.attributes) == true, let refs = streams?.found {
+            if let refs = streams?.find(point.attributes) {
                 note(time)
                 let value = isStale(point.flags) ? StaleMarker.value : point.value.doubleValue
                 let exemplars = keepExemplars ? ExemplarConversion.exemplars(point.exemplars, names: names) : []
@@ -248,10 +248,7 @@ struct MetricWriter {
         }
         let stale = isStale(point.flags)
         // The store's references of this stream's series, when it knows them (never for delta points).
-        var knownRefs: [UInt64]?
-        if !delta, histogramStreams?.find(point.attributes, suffix: HistogramValues.keySuffix(point, stale: stale)) == true {
-            knownRefs = histogramStreams?.found
-        }
+        let knownRefs = delta ? nil : histogramStreams?.find(point.attributes, suffix: HistogramValues.keySuffix(point, stale: stale))
         let base = knownRefs != nil ? [] : context.labels(attributes: point.attributes, names: names, extra: []).filter {
             $0.name != Label.metricName && $0.name != "le"
         }

@@ -99,8 +99,6 @@ struct KnownStreams {
     /// The key of the point last looked up, and whether it could be keyed at all.
     private var key = StreamKey(bytes: [])
     private var keyed = false
-    /// The references found by the last `find`.
-    private(set) var found: [UInt64]?
     private var metricIndex: Int?
 
     init(_ cache: SeriesRefCache, metricKey: [UInt8]) {
@@ -109,18 +107,14 @@ struct KnownStreams {
         key.bytes.reserveCapacity(96)
     }
 
-    /// Looks a point up by its attributes, plus whatever `suffix` adds to its key (for histograms,
-    /// what decides which series a point becomes). True when the store knows its series.
-    mutating func find(_ attributes: [OTLPAttribute], suffix: (inout [UInt8]) -> Void = { _ in }) -> Bool {
+    /// The store's references of a point's series, looked up by its attributes plus whatever `suffix`
+    /// adds to its key (for histograms, what decides which series a point becomes); nil when unknown.
+    mutating func find(_ attributes: [OTLPAttribute], suffix: (inout [UInt8]) -> Void = { _ in }) -> [UInt64]? {
         key.bytes.removeAll(keepingCapacity: true)
         keyed = StreamKeys.append(attributes, into: &key.bytes)
-        guard keyed else {
-            found = nil
-            return false
-        }
+        guard keyed else { return nil }
         suffix(&key.bytes)
-        found = known.isEmpty ? nil : known[key]
-        return found != nil
+        return known.isEmpty ? nil : known[key]
     }
 
     /// Notes that the point last looked up became the batch series `series` (by labels).
