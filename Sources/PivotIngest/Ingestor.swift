@@ -15,10 +15,11 @@ public final class Ingestor: Sendable {
     }
 
     /// Validates, appends and commits `batch`. `exemplarsDroppedByDecoder` counts exemplars the
-    /// decoder already dropped (for the metrics and the result). `countsRejection` false leaves a
-    /// refusal out of the metrics, for a caller that will send the same data again another way.
+    /// decoder already dropped (for the metrics and the result). A refusal for which `resends` is
+    /// true stays out of the metrics: the caller sends the same data again another way.
     public func ingest(
-        _ batch: WriteBatch, via ingestProtocol: IngestProtocol, exemplarsDroppedByDecoder: Int = 0, countsRejection: Bool = true
+        _ batch: WriteBatch, via ingestProtocol: IngestProtocol, exemplarsDroppedByDecoder: Int = 0,
+        resends: (AppendError) -> Bool = { _ in false }
     ) async throws(AppendError) -> AppendResult {
         do throws(AppendError) {
             let batch = SeriesLabelValidation.droppingEmptyValues(batch)
@@ -39,7 +40,7 @@ public final class Ingestor: Sendable {
             metrics.record(total, via: ingestProtocol)
             return total
         } catch {
-            if countsRejection { metrics.recordRejection(error.code, via: ingestProtocol) }
+            if !resends(error) { metrics.recordRejection(error.code, via: ingestProtocol) }
             throw error
         }
     }

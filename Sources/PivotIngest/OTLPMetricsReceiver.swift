@@ -65,16 +65,20 @@ public final class OTLPMetricsReceiver: Sendable {
         if result.rejectedDataPoints > 0 { rejected.increment(by: Int64(result.rejectedDataPoints)) }
         if let violation = limits.firstViolation(in: result.batch) { throw violation }
         if !result.batch.isEmpty {
+            // A reference went stale (retention removed its series), or the batch has a problem whose
+            // message should name the series: send it again by labels. A request with references has
+            // no delta points, so translating it again changes no state.
+            let usedSeriesRefs = result.usedSeriesRefs
+            let resendsByLabels = { (error: AppendError) in
+                usedSeriesRefs && (error.code == .unknownSeriesReference || !error.code.isRetryable)
+            }
             do throws(AppendError) {
-                let appended = try await ingestor.ingest(result.batch, via: ingestProtocol, countsRejection: !result.usedSeriesRefs)
+                let appended = try await ingestor.ingest(result.batch, via: ingestProtocol, resends: resendsByLabels)
                 if result.batch.reportsSeriesRefs {
                     translator.remember(result, seriesRefs: appended.seriesRefs)
                     cachedStreams.record(translator.seriesRefs.count)
                 }
-            } catch let error where result.usedSeriesRefs && (error.code == .unknownSeriesReference || !error.code.isRetryable) {
-                // A reference went stale (retention removed its series), or the batch has a problem whose
-                // message should name the series: send it again by labels. A request with references has
-                // no delta points, so translating it again changes no state.
+            } catch let error where resendsByLabels(error) {
                 if error.code == .unknownSeriesReference {
                     translator.seriesRefs.removeAll()
                     cachedStreams.record(0)

@@ -12,6 +12,18 @@ import Testing
         #expect(try querier.select([try LabelMatcher(.equal, "__name__", "up")]).count == 1)
     }
 
+    @Test func seriesByReferenceAreRefusedAndAskingForReferencesGetsNone() throws {
+        // The in-memory store hands out no series references, so one it is sent names nothing it knows.
+        let store = MemoryStore()
+        var asking = WriteBatch()
+        asking.append(labels: Labels(["__name__": "up"]), sample: Sample(timestamp: 1, value: 1))
+        asking.reportsSeriesRefs = true
+        #expect(try store.appender().append(asking).seriesRefs.isEmpty)
+        var byReference = WriteBatch()
+        byReference.append(seriesRef: 1, sample: Sample(timestamp: 2, value: 1))
+        #expect { try store.appender().append(byReference) } throws: { ($0 as? AppendError)?.code == .unknownSeriesReference }
+    }
+
     @Test func samplesOutsideTheRangeAreNotReturned() throws {
         // A querier returns samples in [mint, maxt], both inclusive.
         let store = MemoryStore()
