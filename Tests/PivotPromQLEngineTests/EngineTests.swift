@@ -200,4 +200,41 @@ func counterStore() -> MemoryStore {
             }
         }
     }
+
+    /// A range query selects, at each step, exactly what an instant query at that step selects, with
+    /// groups, every selecting aggregation and a parameter that changes from step to step.
+    @Test(arguments: [
+        "topk by (g) (2, m)", "bottomk without (i) (3, m)", "topk(scalar(count(m)) / 50, m)",
+        "limitk by (g) (4, m)", "limit_ratio(0.3, m)", "limit_ratio by (g) (-0.5, m)",
+    ])
+    func rangeStepsMatchInstantQueries(query: String) throws {
+        let store = MemoryStore()
+        for series in 0..<60 {
+            store.add(
+                Labels(["__name__": "m", "i": Self.name(series), "g": String(series % 4)]),
+                (0..<5).compactMap { step in
+                    // Some series miss some steps, so the step-wise layout has gaps.
+                    (series + step) % 7 == 0 ? nil : Sample(timestamp: Int64(step) * 60_000, value: Self.values[(series * 5 + step) % Self.values.count])
+                })
+        }
+        let options = EngineOptions(parserOptions: ParserOptions(enableExperimentalFunctions: true))
+        let engine = Engine(queryable: store, options: options)
+        guard case .matrix(let range) = try engine.rangeQuery(query, start: 0, end: 240_000, step: 60_000).value else {
+            Issue.record("not a matrix")
+            return
+        }
+        for step in 0..<5 {
+            let t = Int64(step) * 60_000
+            guard case .vector(let instant) = try engine.instantQuery(query, at: t).value else {
+                Issue.record("not a vector")
+                return
+            }
+            let fromRange = range.compactMap { series in
+                series.points.first { $0.timestamp == t }.map { "\(series.labels) \($0.value)" }
+            }
+            let expected = instant.map { "\($0.labels) \($0.value)" }
+            #expect(fromRange.sorted() == expected.sorted(), "\(query) at step \(step)")
+            #expect(!expected.isEmpty)
+        }
+    }
 }

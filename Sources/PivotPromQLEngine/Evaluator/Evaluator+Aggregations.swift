@@ -36,11 +36,21 @@ extension Evaluator {
 
         switch aggregate.op {
         case .topk, .bottomk, .limitk, .limitRatio:
+            if let series = try selectKBySeries(aggregate.op, params, input, groupOf, groupLabels.count, grid) {
+                return .vector(series)
+            }
             return .vector(try stepwise(grid, [.vector(input)]) { ts, args throws(EngineError) in
                 guard case .vector(let samples, let sources) = args[0] else { return [] }
                 let step = Int((ts - grid.start) / grid.step)
-                let param = params.isEmpty ? 0 : params[step]
-                return try self.selectK(aggregate.op, param, samples, sources.map { groupOf[$0] }, groupLabels.count, input.count)
+                var groups: [[StepEntry]] = Array(repeating: [], count: groupLabels.count)
+                for (k, sample) in samples.enumerated() {
+                    groups[groupOf[sources[k]]].append(StepEntry(element: k, value: sample.value))
+                }
+                var selected: [StepEntry] = []
+                Self.selectK(
+                    aggregate.op, params.isEmpty ? 0 : params[step], groups, input.count, labels: { samples[$0].labels },
+                    into: &selected)
+                return selected.map { samples[$0.element] }
             })
         default:
             if let series = try aggregateBySeries(aggregate.op, params, input, groupOf, groupLabels, grid) {
@@ -131,71 +141,71 @@ extension Evaluator {
         }
     }
 
-    /// `topk`, `bottomk`, `limitk`, `limit_ratio` at one step: the selected input samples of each group.
-    private func selectK(
-        _ op: AggregationOperator, _ param: Double, _ samples: [StepSample], _ groups: [Int], _ groupCount: Int,
-        _ inputCount: Int
-    ) throws(EngineError) -> [StepSample] {
-        var perGroup: [[StepSample]] = Array(repeating: [], count: groupCount)
+    /// `topk`, `bottomk`, `limitk`, `limit_ratio` at one step: appends the selected entries of each
+    /// group to `selected`, group by group. `groups` holds each group's entries in input order, and
+    /// `labels` gives an entry's labels (for `limit_ratio`).
+    static func selectK(
+        _ op: AggregationOperator, _ param: Double, _ groups: [[StepEntry]], _ inputCount: Int,
+        labels: (Int) -> Labels, into selected: inout [StepEntry]
+    ) {
         switch op {
         case .limitRatio:
-            guard param != 0, !param.isNaN else { return [] }
+            guard param != 0, !param.isNaN else { return }
             let ratio = Swift.min(1, Swift.max(-1, param))
-            for (k, sample) in samples.enumerated() where RatioSampler.keeps(sample.labels, ratio: ratio) {
-                perGroup[groups[k]].append(sample)
+            for group in groups {
+                for entry in group where RatioSampler.keeps(labels(entry.element), ratio: ratio) { selected.append(entry) }
             }
-            return perGroup.flatMap { $0 }
         default:
             // Below 1 (down to -1e300, which `checkParameters` lets through as "select nothing") before
             // converting, so the conversion cannot trap.
-            guard !param.isNaN, param >= 1 else { return [] }
-            let k = Swift.min(Int64(param), Int64(inputCount))
-            guard k >= 1 else { return [] }
-            for (i, sample) in samples.enumerated() { perGroup[groups[i]].append(sample) }
-            var out: [StepSample] = []
-            for group in perGroup where !group.isEmpty {
+            guard !param.isNaN, param >= 1 else { return }
+            let k = Int(Swift.min(Int64(param), Int64(inputCount)))
+            guard k >= 1 else { return }
+            for group in groups where !group.isEmpty {
                 switch op {
-                case .limitk:
-                    out += group.prefix(Int(k))
-                case .topk:
-                    // Highest first; NaN only when nothing else is left.
-                    out += Self.first(Int(k), of: group, descending: true)
-                default:
-                    out += Self.first(Int(k), of: group, descending: false)
+                case .limitk: selected += group.prefix(k)
+                // Highest first; NaN only when nothing else is left.
+                case .topk: appendFirst(k, of: group, descending: true, to: &selected)
+                default: appendFirst(k, of: group, descending: false, to: &selected)
                 }
             }
-            return out
         }
     }
 
-    /// The first `k` samples of `group` in `ranksBefore` order (ties by position): a sort and a prefix,
-    /// or for a small `k` one pass keeping the best `k` so far (a range `topk(5, …)` over thousands of
-    /// series sorted every step).
-    static func first(_ k: Int, of group: [StepSample], descending: Bool) -> [StepSample] {
+    /// Appends the first `k` entries of `group` in `ranksBefore` order (ties by position): a sort and a
+    /// prefix, or for a small `k` one pass keeping the best `k` so far (a range `topk(5, …)` over
+    /// thousands of series sorted every step).
+    static func appendFirst(_ k: Int, of group: [StepEntry], descending: Bool, to selected: inout [StepEntry]) {
         guard k <= 64 && k < group.count else {
-            let sorted = group.enumerated().sorted { a, b in
-                ranksBefore(a.element.value, b.element.value, descending: descending, a.offset, b.offset)
+            let sorted = group.indices.sorted { a, b in
+                ranksBefore(group[a].value, group[b].value, descending: descending, a, b)
             }
-            return sorted.prefix(k).map(\.element)
+            for position in sorted.prefix(k) { selected.append(group[position]) }
+            return
         }
-        var best: [(offset: Int, sample: StepSample)] = []
-        best.reserveCapacity(k + 1)
-        for (offset, sample) in group.enumerated() {
-            if best.count == k,
-                !ranksBefore(sample.value, best[k - 1].sample.value, descending: descending, offset, best[k - 1].offset)
+        let start = selected.count
+        // `selected[start...]` holds the best so far, best first; their positions in `group` alongside.
+        var positions: [Int] = []
+        positions.reserveCapacity(k + 1)
+        for (offset, entry) in group.enumerated() {
+            var position = positions.count
+            if position == k,
+                !ranksBefore(entry.value, selected[start + k - 1].value, descending: descending, offset, positions[k - 1])
             {
                 continue
             }
-            var position = best.count
             while position > 0,
-                ranksBefore(sample.value, best[position - 1].sample.value, descending: descending, offset, best[position - 1].offset)
+                ranksBefore(entry.value, selected[start + position - 1].value, descending: descending, offset, positions[position - 1])
             {
                 position -= 1
             }
-            best.insert((offset, sample), at: position)
-            if best.count > k { best.removeLast() }
+            selected.insert(entry, at: start + position)
+            positions.insert(offset, at: position)
+            if positions.count > k {
+                selected.removeLast()
+                positions.removeLast()
+            }
         }
-        return best.map(\.sample)
     }
 
     private static func ranksBefore(_ a: Double, _ b: Double, descending: Bool, _ ia: Int, _ ib: Int) -> Bool {
