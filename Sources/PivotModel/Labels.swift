@@ -102,13 +102,21 @@ public struct Labels: Hashable, Sendable, RandomAccessCollection, CustomStringCo
 }
 
 extension Labels: Comparable {
-    /// Orders label sets as Prometheus's `labels.Compare` does: label by label, then by length.
+    /// Orders label sets as Prometheus's `labels.Compare` does: label by label (name, then value, as
+    /// UTF-8 bytes), then by length. Reads the labels in place: the collection's own subscript returns
+    /// copies, a retain and release per string, and range results sort by this.
     public static func < (lhs: Labels, rhs: Labels) -> Bool {
-        let n = Swift.min(lhs.count, rhs.count)
-        for i in 0..<n where lhs[i] != rhs[i] {
-            return lhs[i] < rhs[i]
+        lhs.elements.withUnsafeBufferPointer { a in
+            rhs.elements.withUnsafeBufferPointer { b in
+                for i in 0..<Swift.min(a.count, b.count) {
+                    let byName = Label.compareBytes(a[i].name, b[i].name)
+                    if byName != 0 { return byName < 0 }
+                    let byValue = Label.compareBytes(a[i].value, b[i].value)
+                    if byValue != 0 { return byValue < 0 }
+                }
+                return a.count < b.count
+            }
         }
-        return lhs.count < rhs.count
     }
 }
 
