@@ -105,13 +105,15 @@ extension Evaluator {
             var points: [FloatPoint] = []
             if let rateKind, scalars.isEmpty {
                 series.points.withUnsafeBufferPointer { buffer in
+                    // A window can only hold a reset the whole series holds: one pass here saves one per window.
+                    let mayReset = rateKind.isCounter && RangeFunctions.hasDecrease(buffer)
                     for step in 0..<grid.count {
                         let ts = grid.time(step)
                         let end = refs.time(at: ts)
                         let window = UnsafeBufferPointer(rebasing: buffer[series.windowBounds(end: end, range: range)])
                         if let value = RangeFunctions.extrapolatedRate(
                             window, rangeStart: end - range, rangeEnd: end, isCounter: rateKind.isCounter,
-                            isRate: rateKind.isRate)
+                            isRate: rateKind.isRate, mayReset: mayReset)
                         {
                             points.append(FloatPoint(timestamp: ts, value: value))
                         }

@@ -107,13 +107,14 @@ enum RangeFunctions {
     }
 
     /// The same over the points of the window `(rangeStart, rangeEnd]` (milliseconds), ascending,
-    /// staleness markers removed.
+    /// staleness markers removed. `mayReset` false says no point is below the one before it, so no
+    /// counter reset has to be looked for.
     static func extrapolatedRate<Points: RandomAccessCollection<FloatPoint>>(
-        _ points: Points, rangeStart: Int64, rangeEnd: Int64, isCounter: Bool, isRate: Bool
+        _ points: Points, rangeStart: Int64, rangeEnd: Int64, isCounter: Bool, isRate: Bool, mayReset: Bool = true
     ) -> Double? {
         guard points.count >= 2, let first = points.first, let last = points.last else { return nil }
         var result = last.value - first.value
-        if isCounter {
+        if isCounter && mayReset {
             var previous = first.value
             for p in points.dropFirst() {
                 if p.value < previous { result += previous }
@@ -137,6 +138,13 @@ enum RangeFunctions {
     }
 
     /// `irate`, `idelta`: from the last two samples.
+    /// Whether some point of `points` is below the one before it (a counter reset, for `rate`).
+    static func hasDecrease(_ points: UnsafeBufferPointer<FloatPoint>) -> Bool {
+        guard points.count >= 2 else { return false }
+        for i in 1..<points.count where points[i].value < points[i - 1].value { return true }
+        return false
+    }
+
     static func instantRate(_ input: WindowInput, isRate: Bool) -> Double? {
         guard input.points.count >= 2 else { return nil }
         let last = input.points[input.points.endIndex - 1]
