@@ -28,6 +28,21 @@ import Testing
         }
     }
 
+    @Test("integers are written with their decimal digits")
+    func decimals() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [UInt64] = [0, 9, 10, 11, 99, 100, 101, 999, 1000, .max, .max - 1]
+        var power: UInt64 = 1
+        while power <= UInt64.max / 10 {
+            power *= 10
+            values += [power - 1, power, power + 1]
+        }
+        for _ in 0..<5_000 { values.append(generator.next() >> UInt64.random(in: 0..<64, using: &generator)) }
+        for value in values {
+            #expect(Self.text { QueryResultJSON.writeDecimal(value, to: &$0) } == String(value))
+        }
+    }
+
     @Test("repeated timestamps are copied with the same text, whatever order the series bring")
     func timestamps() {
         let series: [[Int64]] = [

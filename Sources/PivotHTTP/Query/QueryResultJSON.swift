@@ -153,22 +153,32 @@ enum QueryResultJSON {
         }
     }
 
-    /// The decimal digits of `value`.
+    /// The decimal digits of `value`: written two at a time from the end of a stack buffer, then
+    /// appended as one contiguous copy (a raw-buffer slice went through the generic element path).
     static func writeDecimal(_ value: UInt64, to out: inout [UInt8]) {
         if value < 10 {
             out.append(UInt8(ascii: "0") + UInt8(value))
             return
         }
-        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes of scratch, enough for 20 digits
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { scratch in
-            while rest > 0 {
-                scratch[31 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var position = 20
+            var rest = value
+            while rest >= 100 {
+                let pair = UInt8(truncatingIfNeeded: rest % 100)
+                rest /= 100
+                position -= 2
+                digits[position] = UInt8(ascii: "0") + pair / 10
+                digits[position + 1] = UInt8(ascii: "0") + pair % 10
             }
-            out.append(contentsOf: scratch[(32 - count)...])
+            if rest >= 10 {
+                position -= 2
+                digits[position] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / 10)
+                digits[position + 1] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+            } else {
+                position -= 1
+                digits[position] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest)
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[position..<20]))
         }
     }
 
