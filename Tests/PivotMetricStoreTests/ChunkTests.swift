@@ -89,6 +89,38 @@ struct ChunkTests {
         }
     }
 
+    @Test func slowlyMovingDecimalGaugesRoundTrip() throws {
+        // Unchanged values and decimal steps of every difference width (0, 6, 10, 16 and 64 bits)
+        // interleaved at random: the decoder's combined path for the first two, and its general one.
+        for seed in UInt64(1)...200 {
+            var rng = ChunkTestRandom(seed: seed)
+            let scale = Double([1, 100, 1000, 10_000][Int(rng.next() % 4)])
+            var integer = Int64(rng.next() % 10_000)
+            var samples: [Sample] = []
+            for index in 0..<Int(rng.next() % 400) {
+                switch rng.next() % 8 {
+                case 0, 1, 2: break  // unchanged
+                case 3: integer += Int64(rng.next() % 5) - 2
+                case 4: integer += Int64(rng.next() % 600) - 300
+                case 5: integer += Int64(rng.next() % 60_000) - 30_000
+                case 6: integer += Int64(rng.next() % 2_000_000_000) - 1_000_000_000
+                default: integer = -integer
+                }
+                samples.append(Sample(timestamp: Int64(index) * 15_000, value: Double(integer) / scale))
+            }
+            let chunk = ChunkTestData.chunk(samples)
+            #expect(ChunkTestData.identical(chunk.samples(), samples), "seed \(seed)")
+            #expect(ChunkTestData.identical(try XORChunk(bytes: chunk.bytes).samples(), samples), "seed \(seed)")
+            // Range reads start from restart points inside the chunk.
+            if samples.count > 2 {
+                let lower = samples[samples.count / 3].timestamp
+                let upper = samples[samples.count * 2 / 3].timestamp
+                let expected = samples.filter { $0.timestamp >= lower && $0.timestamp <= upper }
+                #expect(ChunkTestData.identical(chunk.samples(in: lower...upper), expected), "seed \(seed)")
+            }
+        }
+    }
+
     @Test func anOpenChunkGrowsByAQuarterNotByDoubling() {
         // An open chunk's spare byte capacity stays near a quarter of its size (it lives for hours per series).
         var rng = ChunkTestRandom(seed: 7)
