@@ -120,15 +120,22 @@ extension Evaluator {
                     }
                 }
             } else {
-                for step in 0..<grid.count {
-                    let ts = grid.time(step)
-                    let end = refs.time(at: ts)
-                    let window = series.window(end: end, range: range)
-                    let arguments = scalars.isEmpty ? noScalars : scalars.map { $0[step] }
-                    let window_ = WindowInput(
-                        points: window, rangeStart: end - range, rangeEnd: end, stepTime: ts, scalars: arguments,
-                        annotate: annotate)
-                    if let value = function(window_) { points.append(FloatPoint(timestamp: ts, value: value)) }
+                series.points.withUnsafeBufferPointer { buffer in
+                    // One input per series, its window moved step by step: building one per step copied
+                    // (retained and released) its scalars and annotation closure every time.
+                    var window = WindowInput(
+                        points: UnsafeBufferPointer(rebasing: buffer[0..<0]), rangeStart: 0, rangeEnd: 0, stepTime: 0,
+                        scalars: noScalars, annotate: annotate)
+                    for step in 0..<grid.count {
+                        let ts = grid.time(step)
+                        let end = refs.time(at: ts)
+                        window.points = UnsafeBufferPointer(rebasing: buffer[series.windowBounds(end: end, range: range)])
+                        window.rangeStart = end - range
+                        window.rangeEnd = end
+                        window.stepTime = ts
+                        if !scalars.isEmpty { window.scalars = scalars.map { $0[step] } }
+                        if let value = function(window) { points.append(FloatPoint(timestamp: ts, value: value)) }
+                    }
                 }
             }
             guard !points.isEmpty else { continue }

@@ -4,16 +4,17 @@ import Foundation
 
 /// The data a range-vector function sees at one step: the window's points and its bounds.
 struct WindowInput {
-    /// Points in `(rangeStart, rangeEnd]`, ascending, staleness markers removed.
-    let points: ArraySlice<FloatPoint>
+    /// Points in `(rangeStart, rangeEnd]`, ascending, staleness markers removed. Valid only during
+    /// the function call (the evaluator lends the series' storage).
+    var points: UnsafeBufferPointer<FloatPoint>
     /// The exclusive start of the window (milliseconds).
-    let rangeStart: Int64
+    var rangeStart: Int64
     /// The inclusive end of the window (milliseconds).
-    let rangeEnd: Int64
+    var rangeEnd: Int64
     /// The evaluation step's time (milliseconds).
-    let stepTime: Int64
+    var stepTime: Int64
     /// The scalar arguments besides the range vector, at this step.
-    let scalars: [Double]
+    var scalars: [Double]
     /// Where annotations of this call go.
     let annotate: (AnnotationKind, String) -> Void
 
@@ -181,7 +182,7 @@ enum RangeFunctions {
 
     /// Least-squares slope (per second) and intercept at `interceptTime`, with Prometheus's handling of
     /// constant input.
-    static func linearRegression(_ points: ArraySlice<FloatPoint>, interceptTime: Int64) -> (slope: Double, intercept: Double) {
+    static func linearRegression(_ points: UnsafeBufferPointer<FloatPoint>, interceptTime: Int64) -> (slope: Double, intercept: Double) {
         var n = 0.0
         var sumX = KahanSum(), sumY = KahanSum(), sumXY = KahanSum(), sumX2 = KahanSum()
         let initY = points.first!.value
