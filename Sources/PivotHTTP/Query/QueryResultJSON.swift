@@ -62,15 +62,32 @@ enum QueryResultJSON {
                 out.append(contentsOf: ",\"values\":[".utf8)
                 stamps.rewind()
                 for (pointIndex, point) in one.points.enumerated() {
-                    if pointIndex > 0 { out.append(UInt8(ascii: ",")) }
-                    // Single bytes: a string literal's `utf8` is appended through the generic path.
-                    out.append(UInt8(ascii: "["))
-                    stamps.write(point.timestamp, to: &out)
-                    out.append(UInt8(ascii: ","))
-                    out.append(UInt8(ascii: "\""))
-                    writeValue(point.value, to: &out)
-                    out.append(UInt8(ascii: "\""))
-                    out.append(UInt8(ascii: "]"))
+                    guard let stamp = stamps.text(for: point.timestamp), Self.valueFitsInline(point.value) else {
+                        if pointIndex > 0 { out.append(UInt8(ascii: ",")) }
+                        writePair(point.timestamp, point.value, to: &out)
+                        continue
+                    }
+                    // The whole `,[<time>,"<value>"]` written straight into the array's storage: one
+                    // capacity check per point instead of one per byte or piece.
+                    stamps.withText(stamp) { time in
+                        out.appendBytes(maximum: time.count + Self.inlineValueMaximum + 6) { target in
+                            var n = 0
+                            if pointIndex > 0 {
+                                target[n] = UInt8(ascii: ",")
+                                n += 1
+                            }
+                            target[n] = UInt8(ascii: "[")
+                            (target + n + 1).update(from: time.baseAddress!, count: time.count)
+                            n += 1 + time.count
+                            target[n] = UInt8(ascii: ",")
+                            target[n + 1] = UInt8(ascii: "\"")
+                            n += 2
+                            n += writeInlineValue(point.value, into: target + n)
+                            target[n] = UInt8(ascii: "\"")
+                            target[n + 1] = UInt8(ascii: "]")
+                            return n + 2
+                        }
+                    }
                 }
                 out.append(contentsOf: "]}".utf8)
             }
@@ -124,20 +141,39 @@ enum QueryResultJSON {
     /// the same fixed notation there (both give the shortest digits that round-trip, closest to the
     /// value), streamed straight into `out` without building a string (half the time per value).
     static func writeValue(_ value: Double, to out: inout [UInt8]) {
-        let magnitude = value.magnitude
-        if magnitude >= 1e-4, magnitude < 1e15 {
-            if value == value.rounded(.towardZero) {
-                if value < 0 { out.append(UInt8(ascii: "-")) }
-                writeDecimal(UInt64(magnitude), to: &out)
-            } else {
-                withUnsafeMutablePointer(to: &out) { target in
-                    var sink = ByteSink(target: target)
-                    value.write(to: &sink)
-                }
-            }
+        if valueFitsInline(value) {
+            out.appendBytes(maximum: inlineValueMaximum) { writeInlineValue(value, into: $0) }
             return
         }
         out.append(contentsOf: GoFloatFormat.apiValue(value).utf8)
+    }
+
+    /// Whether `writeInlineValue` writes `value`: magnitudes from 1e-4 to below 1e15, where Go's
+    /// formatting is fixed notation.
+    @inline(__always)
+    static func valueFitsInline(_ value: Double) -> Bool {
+        let magnitude = value.magnitude
+        return magnitude >= 1e-4 && magnitude < 1e15
+    }
+
+    /// The most bytes `writeInlineValue` writes: a sign, 17 significant digits, a point and the
+    /// leading zeros of a magnitude down to 1e-4.
+    static let inlineValueMaximum = 32
+
+    /// Writes a value `valueFitsInline` accepts at `target` and returns the byte count.
+    @inline(__always)
+    static func writeInlineValue(_ value: Double, into target: UnsafeMutablePointer<UInt8>) -> Int {
+        if value == value.rounded(.towardZero) {
+            var n = 0
+            if value < 0 {
+                target[0] = UInt8(ascii: "-")
+                n = 1
+            }
+            return n + writeDecimal(UInt64(value.magnitude), into: target + n)
+        }
+        var sink = PointerSink(target: target)
+        value.write(to: &sink)
+        return sink.count
     }
 
     static func writeTimestamp(_ milliseconds: Int64, to out: inout [UInt8]) {
@@ -153,15 +189,22 @@ enum QueryResultJSON {
         }
     }
 
-    /// The decimal digits of `value`: written two at a time from the end of a stack buffer, then
-    /// appended as one contiguous copy (a raw-buffer slice went through the generic element path).
+    /// The decimal digits of `value`.
     static func writeDecimal(_ value: UInt64, to out: inout [UInt8]) {
+        out.appendBytes(maximum: 20) { writeDecimal(value, into: $0) }
+    }
+
+    /// Writes the decimal digits of `value` at `target` (at most 20) and returns their count: two at a
+    /// time from the end of a stack buffer, then copied.
+    @inline(__always)
+    static func writeDecimal(_ value: UInt64, into target: UnsafeMutablePointer<UInt8>) -> Int {
         if value < 10 {
-            out.append(UInt8(ascii: "0") + UInt8(value))
-            return
+            target[0] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value)
+            return 1
         }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var position = 20
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, enough for 20 digits
+        return withUnsafeMutableBytes(of: &scratch) { digits in
+            var position = 24
             var rest = value
             while rest >= 100 {
                 let pair = UInt8(truncatingIfNeeded: rest % 100)
@@ -178,7 +221,9 @@ enum QueryResultJSON {
                 position -= 1
                 digits[position] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest)
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[position..<20]))
+            let count = 24 - position
+            target.update(from: digits.baseAddress!.assumingMemoryBound(to: UInt8.self) + position, count: count)
+            return count
         }
     }
 
@@ -210,18 +255,37 @@ enum QueryResultJSON {
     }
 }
 
-/// A text stream into a byte array. Numbers write their ASCII digits through `_writeASCII` from a
-/// stack buffer, so no `String` is made for them.
-private struct ByteSink: TextOutputStream {
-    let target: UnsafeMutablePointer<[UInt8]>
+/// A text stream into memory the caller reserved. Numbers write their ASCII digits through
+/// `_writeASCII` from a stack buffer, so no `String` is made for them.
+private struct PointerSink: TextOutputStream {
+    let target: UnsafeMutablePointer<UInt8>
+    var count = 0
 
     mutating func write(_ string: String) {
         var string = string
-        string.withUTF8 { target.pointee.append(contentsOf: $0) }
+        string.withUTF8 { _writeASCII($0) }
     }
 
     mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
-        target.pointee.append(contentsOf: buffer)
+        guard let base = buffer.baseAddress else { return }
+        (target + count).update(from: base, count: buffer.count)
+        count += buffer.count
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Lets `body` write at most `maximum` bytes straight into the array's spare storage and appends
+    /// the count it returns. Capacity grows geometrically, as appends would grow it.
+    @inline(__always)
+    mutating func appendBytes(maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        if capacity - count < maximum { reserveCapacity(Swift.max(capacity * 2, count + maximum)) }
+        append(addingCapacity: maximum) { span in
+            span.withUnsafeMutableBufferPointer { buffer, initialized in
+                let written = body(buffer.baseAddress! + initialized)
+                precondition(written <= buffer.count - initialized, "wrote past the reserved bytes")
+                initialized += written
+            }
+        }
     }
 }
 
@@ -243,22 +307,32 @@ struct TimestampTexts {
 
     /// Writes `time` as `QueryResultJSON.writeTimestamp` does. Times must ascend within a series.
     mutating func write(_ time: Int64, to out: inout [UInt8]) {
-        while cursor < times.count && times[cursor] < time { cursor += 1 }
-        if cursor < times.count && times[cursor] == time {
-            let range = (cursor == 0 ? 0 : ends[cursor - 1])..<ends[cursor]
-            text.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
-            cursor += 1
-            return
-        }
-        guard cursor == times.count, times.count < Self.limit else {
+        guard let range = text(for: time) else {
             QueryResultJSON.writeTimestamp(time, to: &out)
             return
         }
+        text.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// Where the text of `time` is kept (for `withText`), adding it when it follows every kept time;
+    /// nil when it is not kept. Times must ascend within a series.
+    mutating func text(for time: Int64) -> Range<Int>? {
+        while cursor < times.count && times[cursor] < time { cursor += 1 }
+        if cursor < times.count && times[cursor] == time {
+            cursor += 1
+            return (cursor == 1 ? 0 : ends[cursor - 2])..<ends[cursor - 1]
+        }
+        guard cursor == times.count, times.count < Self.limit else { return nil }
         let start = text.count
         QueryResultJSON.writeTimestamp(time, to: &text)
         times.append(time)
         ends.append(text.count)
         cursor += 1
-        out.append(contentsOf: text[start...])
+        return start..<text.count
+    }
+
+    /// Calls `body` with the kept text at `range`.
+    func withText<R>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        text.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 }
