@@ -16,34 +16,47 @@ struct LabelOrderKeys: Sendable {
 
     init(_ encodings: [[UInt8]]) {
         self.encodings = encodings
-        bytes.reserveCapacity(encodings.reduce(0) { $0 + $1.count })
+        var starts: [Int] = []
+        var lengths: [Int] = []
         starts.reserveCapacity(encodings.count)
         lengths.reserveCapacity(encodings.count)
-        for encoding in encodings {
-            let start = bytes.count
-            var usable = true
-            let ok = encoding.withUnsafeBytes { raw in
-                LabelSetEncoding.forEachPair(raw) { name, value in
-                    guard usable else { return }
-                    if name.contains(0) || value.contains(0) {
-                        usable = false
-                        return
+        // A key is never longer than its encoding (each piece's length prefix takes at least the byte
+        // its terminating zero takes), so the keys are copied into storage sized once.
+        let capacity = encodings.reduce(0) { $0 + $1.count }
+        bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            var count = 0
+            func append(_ piece: UnsafeRawBufferPointer) -> Bool {
+                if let source = piece.baseAddress, piece.count > 0 {
+                    if memchr(source, 0, piece.count) != nil { return false }
+                    UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: piece.count)
+                    count += piece.count
+                }
+                base[count] = 0
+                count += 1
+                return true
+            }
+            for encoding in encodings {
+                let start = count
+                var usable = true
+                let ok = encoding.withUnsafeBytes { raw in
+                    LabelSetEncoding.forEachPair(raw) { name, value in
+                        if usable { usable = append(name) && append(value) }
                     }
-                    bytes.append(contentsOf: name)
-                    bytes.append(0)
-                    bytes.append(contentsOf: value)
-                    bytes.append(0)
+                }
+                if ok && usable {
+                    starts.append(start)
+                    lengths.append(count - start)
+                } else {
+                    count = start
+                    starts.append(-1)
+                    lengths.append(0)
                 }
             }
-            if ok && usable {
-                starts.append(start)
-                lengths.append(bytes.count - start)
-            } else {
-                bytes.removeSubrange(start...)
-                starts.append(-1)
-                lengths.append(0)
-            }
+            initialized = count
         }
+        self.starts = starts
+        self.lengths = lengths
     }
 
     /// Whether set `a` of `lhs` sorts before set `b` of `rhs` (keys built from different encodings).
