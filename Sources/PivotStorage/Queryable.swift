@@ -15,10 +15,27 @@ public struct SelectHints: Hashable, Sendable {
     /// Only each series' newest sample in the range is needed (an instant selector, where every step
     /// looks at the same time): the store may return just that sample, or more.
     public var latestOnly: Bool
+    /// Only each series' newest sample at or before each of the times `start`, `start + interval`, …
+    /// is needed (an instant selector over a range query's steps, where each step reads the newest
+    /// sample it sees): the store may return just those samples, or more. Nil: every sample.
+    public var steps: Steps?
 
-    public init(sorted: Bool = true, latestOnly: Bool = false) {
+    /// Evenly spaced times, milliseconds.
+    public struct Steps: Hashable, Sendable {
+        public var start: Int64
+        /// Greater than zero.
+        public var interval: Int64
+
+        public init(start: Int64, interval: Int64) {
+            self.start = start
+            self.interval = interval
+        }
+    }
+
+    public init(sorted: Bool = true, latestOnly: Bool = false, steps: Steps? = nil) {
         self.sorted = sorted
         self.latestOnly = latestOnly
+        self.steps = steps
     }
 }
 

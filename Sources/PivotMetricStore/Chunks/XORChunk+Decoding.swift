@@ -111,12 +111,18 @@ struct XORChunkDecoder {
 
     @inline(__always)
     mutating func decodeNext(_ buffer: UnsafeRawBufferPointer) {
+        decodeTime(buffer)
+        decodeValue(buffer)
+    }
+
+    /// Decodes the next sample's timestamp into `time`; `valueBits` still holds the previous sample's
+    /// value until `decodeValue`, which must follow before the next `decodeTime`.
+    @inline(__always)
+    mutating func decodeTime(_ buffer: UnsafeRawBufferPointer) {
         remaining -= 1
         if decoded == 0 {
             time = Int64(bitPattern: reader.read(64, from: buffer))
-            bits = reader.read(64, from: buffer)
             firstTime = time
-            decoded = 1
             return
         }
         decoded += 1
@@ -147,7 +153,16 @@ struct XORChunkDecoder {
         }
         delta = delta &+ dod
         time = time &+ delta
+    }
 
+    /// Decodes the value of the sample whose timestamp `decodeTime` just read.
+    @inline(__always)
+    mutating func decodeValue(_ buffer: UnsafeRawBufferPointer) {
+        if decoded == 0 {
+            bits = reader.read(64, from: buffer)
+            decoded = 1
+            return
+        }
         // Value: count the leading one bits (at most 4) of the control.
         let control = reader.peek64(buffer)
         // A slowly moving decimal gauge alternates unpredictably between "unchanged" (`0`) and a small

@@ -78,14 +78,14 @@ struct MetricQuerier: Querier {
                         let labels = snapshots[position].labels
                         part.series.append(SeriesSamples(labels: labels, samples: [latest]))
                         part.keyIndices.append(position)
-                    } else if let samples = snapshots[position].headOnlySamples(in: range) {
+                    } else if let samples = snapshots[position].headOnlySamples(in: range, steps: hints.steps) {
                         // Borrow the snapshot in the common case instead of copying it (and its references).
                         guard !samples.isEmpty else { continue }
                         let labels = snapshots[position].labels
                         part.series.append(SeriesSamples(labels: labels, samples: samples))
                         part.keyIndices.append(position)
                     } else if let series = try mergedSeries(
-                        snapshots[position], range: range, span: span, connection: connection)
+                        snapshots[position], range: range, steps: hints.steps, span: span, connection: connection)
                     {
                         part.series.append(series)
                         part.keyIndices.append(position)
@@ -115,7 +115,8 @@ struct MetricQuerier: Querier {
     /// One series' samples in the range when the head alone does not answer: the head's chunks, plus
     /// the persisted rows they do not supersede, merged; nil when the range holds nothing.
     private func mergedSeries(
-        _ snapshot: HeadSnapshot, range: ClosedRange<Int64>, span: Int64, connection: ReadConnection
+        _ snapshot: HeadSnapshot, range: ClosedRange<Int64>, steps: SelectHints.Steps?, span: Int64,
+        connection: ReadConnection
     ) throws(QueryError) -> SeriesSamples? {
         var lists: [[Sample]] = []
         var histogramLists: [[HistogramSample]] = []
@@ -136,7 +137,14 @@ struct MetricQuerier: Querier {
         }
         if !snapshot.outOfOrder.isEmpty { lists.append(snapshot.outOfOrder) }
         if !snapshot.histograms.isEmpty { histogramLists.append(snapshot.histograms) }
-        let samples = SampleMerge.merge(lists)
+        var samples = SampleMerge.merge(lists)
+        if let steps, samples.count > 1 {
+            var sampler = StepSampler(steps)
+            var kept: [Sample] = []
+            for sample in samples { sampler.offer(sample, to: &kept) }
+            sampler.finish(to: &kept)
+            samples = kept
+        }
         let histograms = SampleMerge.merge(histogramLists)
         guard !samples.isEmpty || !histograms.isEmpty else { return nil }
         return SeriesSamples(
@@ -313,7 +321,8 @@ private struct HeadSnapshot: Sendable {
 extension HeadSnapshot {
     /// The samples in `range` when they all come from in-order head chunks that follow each other in
     /// time (the common case: nothing to merge), decoded straight into one array; nil otherwise.
-    func headOnlySamples(in range: ClosedRange<Int64>) -> [Sample]? {
+    /// With `steps`, only the samples a `StepSampler` keeps.
+    func headOnlySamples(in range: ClosedRange<Int64>, steps: SelectHints.Steps? = nil) -> [Sample]? {
         guard !persistedOverlaps, outOfOrder.isEmpty, histograms.isEmpty else { return nil }
         var capacity = 0
         var previousMax = Int64.min
@@ -327,6 +336,18 @@ extension HeadSnapshot {
             capacity += head.count
         }
         var samples: [Sample] = []
+        if let steps {
+            // At most one sample per step time, and one more.
+            let (span, overflow) = range.upperBound.subtractingReportingOverflow(steps.start)
+            if !overflow, span >= 0 {
+                samples.reserveCapacity(Int(Swift.min(Int64(capacity), span / Swift.max(steps.interval, 1) + 2)))
+            }
+            var sampler = StepSampler(steps)
+            for index in pending.indices { pending[index].appendSamples(in: range, sampler: &sampler, to: &samples) }
+            head?.appendSamples(in: range, sampler: &sampler, to: &samples)
+            sampler.finish(to: &samples)
+            return samples
+        }
         samples.reserveCapacity(capacity)
         for index in pending.indices { pending[index].appendSamples(in: range, to: &samples) }
         head?.appendSamples(in: range, to: &samples)

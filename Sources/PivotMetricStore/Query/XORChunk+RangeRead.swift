@@ -23,4 +23,45 @@ extension XORChunk {
             }
         }
     }
+
+    /// Offers the samples in `range` to `sampler`, which appends the ones it keeps to `samples`. A
+    /// sample's value is computed only when it is kept: the decoder still holds it when the next
+    /// timestamp shows whether it is.
+    func appendSamples(in range: ClosedRange<Int64>, sampler: inout StepSampler, to samples: inout [Sample]) {
+        guard count > 0, minTime <= range.upperBound, maxTime >= range.lowerBound else { return }
+        let lower = range.lowerBound
+        let upper = range.upperBound
+        bytes.withUnsafeBytes { buffer in
+            let first = firstTime
+            var decoder = restarts.last(where: { $0.time(firstTime: first) < lower }).map {
+                XORChunkDecoder(count: count, restart: $0, firstTime: first)
+            } ?? XORChunkDecoder(count: count)
+            // Whether the pending sample is the decoder's current one (its value not yet computed).
+            var pendingHere = false
+            var pendingTime: Int64 = 0
+            while decoder.remaining > 0 {
+                decoder.decodeTime(buffer)
+                let time = decoder.time
+                if time > upper { break }
+                if time >= lower {
+                    if sampler.passes(time) {
+                        if pendingHere {
+                            samples.append(Sample(timestamp: pendingTime, value: Double(bitPattern: decoder.valueBits)))
+                        } else if let pending = sampler.pending {
+                            samples.append(pending)
+                        }
+                        sampler.advance(to: time)
+                    }
+                    sampler.pending = nil  // from an earlier chunk: this sample is newer
+                    pendingHere = true
+                    pendingTime = time
+                }
+                decoder.decodeValue(buffer)
+            }
+            if pendingHere {
+                // Its value is the decoder's current one, whether or not the loop read a later timestamp.
+                sampler.pending = Sample(timestamp: pendingTime, value: Double(bitPattern: decoder.valueBits))
+            }
+        }
+    }
 }

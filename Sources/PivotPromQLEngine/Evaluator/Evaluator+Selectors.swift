@@ -78,12 +78,15 @@ extension Evaluator {
 
     /// Reads the series matching `matchers` with samples in `[mint, maxt]` (milliseconds, inclusive);
     /// with `latestOnly`, perhaps only each series' newest sample there.
-    func fetch(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64, latestOnly: Bool = false) throws(EngineError) -> [SeriesSamples] {
+    /// With `steps`, perhaps only each series' newest sample at or before each of those times.
+    func fetch(
+        _ matchers: [LabelMatcher], mint: Int64, maxt: Int64, latestOnly: Bool = false, steps: SelectHints.Steps? = nil
+    ) throws(EngineError) -> [SeriesSamples] {
         try checkInterrupt()
         guard mint <= maxt else { return [] }
         do {
             let querier = try queryable.querier(mint: mint, maxt: maxt)
-            let hints = SelectHints(sorted: !selectsUnordered, latestOnly: latestOnly)
+            let hints = SelectHints(sorted: !selectsUnordered, latestOnly: latestOnly, steps: steps)
             let series = try querier.select(matchers, hints: hints)
             if series.contains(where: { !$0.histograms.isEmpty }) { throw EngineError.nativeHistograms }
             return series
@@ -106,7 +109,10 @@ extension Evaluator {
         let lookback = options.lookbackDelta
         let (minRef, maxRef) = refs.bounds(grid)
         // One reference time (an instant query, or `@`): each series' newest sample is all it reads.
-        let data = try fetch(selector.matchers, mint: minRef - lookback + 1, maxt: maxRef, latestOnly: minRef == maxRef)
+        // Otherwise each step reads the newest sample at or before its reference time, and no other.
+        let steps = minRef == maxRef ? nil : SelectHints.Steps(start: minRef, interval: grid.step)
+        let data = try fetch(
+            selector.matchers, mint: minRef - lookback + 1, maxt: maxRef, latestOnly: minRef == maxRef, steps: steps)
         var result: [EvalSeries] = []
         result.reserveCapacity(data.count)
         for series in data {
