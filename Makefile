@@ -9,13 +9,14 @@ TEST_DEBS    := prometheus prometheus-node-exporter openssl curl
 BENCH_DEBS   := prometheus victoria-metrics
 REVISION_H   := Sources/CPivotSupport/revision.h
 
-.PHONY: run build build-debug test fuzz fuzz-fixed fuzz-build deps test-deps bench-deps revision bench bench-peers bench-otlp bench-traces demo conformance crash-test clean help
+.PHONY: run build build-debug test fuzz fuzz-fixed fuzz-build deps test-deps bench-deps revision bench bench-peers bench-query bench-otlp bench-traces demo conformance crash-test clean help
 
 help:
 	@echo "make run    install missing packages, build (release), start pivot with storage in $(DATA)"
 	@echo "make test   install missing packages, build (debug) once, run every test, then every fuzz target for FUZZ_SECONDS"
 	@echo "make fuzz   build the libFuzzer harness in .build-fuzz and run every fuzz target for FUZZ_SECONDS (60) each"
 	@echo "make bench  run the peer benchmark (Pivot vs Prometheus vs VictoriaMetrics), then bench-otlp and bench-traces"
+	@echo "make bench-query  the peer benchmark's queries in process (evaluate + JSON, no HTTP), SERIES x ROUNDS"
 	@echo "make bench-otlp  OTLP metrics ingest over HTTP, HTTP+gzip and gRPC against the release binary"
 	@echo "make bench-traces  span ingest, trace lookups and searches against the release binary"
 	@echo "make crash-test  100 kill -9 cycles under concurrent remote-write, OTLP metrics and OTLP traces"
@@ -129,6 +130,12 @@ bench-peers: bench-deps build
 	  SERIES=$(SERIES) ROUNDS=$(ROUNDS) CONC=$(CONC) REPS=$(REPS) bash $(BENCH_DIR)/run_peers.sh | tee $(BENCH_WORK)/last.md
 	python3 docs/tools/render_benchmarks.py "$$(ls -t $(BENCH_WORK)/results/*.json | head -1)" docs/benchmarks.md \
 	  "make bench SERIES=$(SERIES) ROUNDS=$(ROUNDS) CONC=$(CONC) REPS=$(REPS)"
+
+# The peer benchmark's queries in process (pivot-bench query): parse, evaluate and encode, no HTTP;
+# steadier than the HTTP timings for comparing engine changes. Same SERIES and ROUNDS knobs.
+bench-query: deps revision
+	$(SWIFT) build -c release --product pivot-bench
+	.build/release/pivot-bench query --series $(SERIES) --rounds $(ROUNDS)
 
 # OTLP metrics ingest (bench/otlp): a fresh pivot per transport; writes the OTLP section of docs/benchmarks.md.
 OTLP_SERIES  ?= 10000

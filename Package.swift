@@ -151,7 +151,7 @@ let package = Package(
             name: "PivotBench",
             dependencies: [
                 "PivotWire", "CPivotProtobufC", "PivotRemoteWrite", "PivotOTLP", "PivotModel", "PivotIngest", "PivotMetricStore",
-                "PivotStorage", "PivotTraceStore", "CPivotSupport",
+                "PivotStorage", "PivotTraceStore", "CPivotSupport", "PivotPromQLEngine", "PivotHTTP",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
             ],

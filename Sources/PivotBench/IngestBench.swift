@@ -86,7 +86,7 @@ enum IngestBench {
     }
 
     /// Ingests one round's requests, `concurrency` at a time, as the HTTP route does per request.
-    private static func ingestRound(
+    static func ingestRound(
         _ bodies: [[UInt8]], concurrency: Int, decoder: RemoteWriteDecoder, ingestor: Ingestor
     ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in

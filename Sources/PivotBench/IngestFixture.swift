@@ -14,6 +14,12 @@ struct IngestFixture {
         case sum
     }
 
+    /// The last round's timestamp (milliseconds); rounds are 15 s apart.
+    static let end: Int64 = 1_767_225_600_000
+
+    /// The first round's timestamp.
+    static func start(rounds: Int) -> Int64 { end - Int64(rounds - 1) * 15_000 }
+
     let rounds: [[[UInt8]]]
     let samples: Int
     let exemplars: Int
@@ -40,8 +46,8 @@ struct IngestFixture {
             }
         }
         let encoder = RemoteWriteEncoder()
-        let end: Int64 = 1_767_225_600_000
-        let start = end - Int64(options.rounds - 1) * 15_000
+        let end = Self.end
+        let start = Self.start(rounds: options.rounds)
         var rounds: [[[UInt8]]] = []
         var exemplarCount = 0
         var compressed = 0

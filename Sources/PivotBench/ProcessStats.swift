@@ -1,4 +1,6 @@
 import Foundation
+import CDispatch  // `timespec` is declared in Glibc and in CDispatch, which NIO makes visible here
+
 import Glibc
 
 /// Process-wide resource readings for the ingest benchmark (Linux).

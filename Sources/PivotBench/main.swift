@@ -4,6 +4,7 @@ import PivotRemoteWrite
 // pivot-bench decode: protobuf decode speed of each route Pivot could take (see docs/decisions.md).
 // pivot-bench ingest: the remote-write ingest path in process (decode, validation, append, commit).
 // pivot-bench otlp: the OTLP metrics path in process over payload files (decode, translate, append, commit).
+// pivot-bench query: the peer benchmark's queries in process over a loaded metric store.
 // pivot-bench traces: the OTLP trace path in process over payload files (decode, append, commit).
 
 if CommandLine.arguments.dropFirst().first == "ingest" {
@@ -14,6 +15,18 @@ if CommandLine.arguments.dropFirst().first == "ingest" {
         let message = "\(error)"
         if !message.isEmpty { FileHandle.standardError.write(Data("pivot-bench: \(message)\n".utf8)) }
         print(IngestBenchOptions.usage)
+        exit(message.isEmpty ? 0 : 2)
+    }
+}
+
+if CommandLine.arguments.dropFirst().first == "query" {
+    do {
+        try await QueryBench.run(try QueryBench.Options(arguments: Array(CommandLine.arguments.dropFirst())))
+        exit(0)
+    } catch {
+        let message = "\(error)"
+        if !message.isEmpty { FileHandle.standardError.write(Data("pivot-bench: \(message)\n".utf8)) }
+        print(QueryBench.Options.usage)
         exit(message.isEmpty ? 0 : 2)
     }
 }

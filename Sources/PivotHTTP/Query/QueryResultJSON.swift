@@ -6,6 +6,14 @@ import PivotPromQLEngine
 /// seconds (`jsonutil.MarshalTimestamp`), values as strings (`jsonutil.MarshalValue`).
 ///
 /// Writes UTF-8 bytes into one growing buffer (no intermediate strings per point).
+extension QueryResult {
+    /// The body the query API answers this result with: `{"status":"success","data":…}` as Prometheus
+    /// writes it.
+    public var apiBody: [UInt8] {
+        QueryResultJSON.successBody(value, warnings: annotations.warnings, infos: annotations.infos)
+    }
+}
+
 enum QueryResultJSON {
     /// The whole success envelope, `{"status":"success","data":…,"warnings":…,"infos":…}`, as bytes
     /// written once (a large matrix was copied four times on its way through strings).

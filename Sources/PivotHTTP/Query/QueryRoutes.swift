@@ -206,8 +206,7 @@ public struct QueryRoutes: Sendable {
     }
 
     func success(_ result: QueryResult) -> Response {
-        jsonResponse(bytes: QueryResultJSON.successBody(
-            result.value, warnings: result.annotations.warnings, infos: result.annotations.infos))
+        jsonResponse(bytes: result.apiBody)
     }
 
     /// A duration parameter: float seconds or Prometheus duration syntax, in milliseconds.
