@@ -50,7 +50,14 @@ extension Labels {
     var droppingMetricName: Labels {
         // On `elements`: the collection's own subscript returns copies, a retain and release per label.
         guard elements.contains(where: { Labels.isMetadataName($0.name) }) else { return self }
-        return Labels(sorted: elements.filter { !Labels.isMetadataName($0.name) })
+        // Sized once: `filter` grew the new array from empty, reallocating it two or three times for
+        // every series a function such as `rate` takes the name from.
+        var kept: [Label] = []
+        kept.reserveCapacity(elements.count - 1)
+        elements.withUnsafeBufferPointer { labels in
+            for index in labels.indices where !Labels.isMetadataName(labels[index].name) { kept.append(labels[index]) }
+        }
+        return Labels(sorted: kept)
     }
 
     /// Whether `name` is one Prometheus treats as metric metadata and removes with the name. The
