@@ -1,6 +1,15 @@
 import PivotModel
 
 extension XORChunk {
+    /// A decoder at the last restart whose previous sample is before `time`: every sample before that
+    /// one is too (timestamps do not decrease), so a read from `time` on can start there.
+    private func decoder(before time: Int64) -> XORChunkDecoder {
+        let first = firstTime
+        return restarts.last(where: { $0.time(firstTime: first) < time }).map {
+            XORChunkDecoder(count: count, restart: $0, firstTime: first)
+        } ?? XORChunkDecoder(count: count)
+    }
+
     /// Appends the samples with `range.lowerBound <= timestamp <= range.upperBound` (milliseconds,
     /// inclusive) to `samples`, in order, decoding no further than the first sample after the range.
     /// Same contract as `samples(in:)`, without an intermediate array or per-sample buffer access.
@@ -9,12 +18,7 @@ extension XORChunk {
         let lower = range.lowerBound
         let upper = range.upperBound
         bytes.withUnsafeBytes { buffer in
-            // Start at the last restart whose previous sample is before the range: every sample before
-            // that one is too (timestamps do not decrease).
-            let first = firstTime
-            var decoder = restarts.last(where: { $0.time(firstTime: first) < lower }).map {
-                XORChunkDecoder(count: count, restart: $0, firstTime: first)
-            } ?? XORChunkDecoder(count: count)
+            var decoder = decoder(before: lower)
             while decoder.remaining > 0 {
                 decoder.decodeNext(buffer)
                 let time = decoder.time
@@ -32,10 +36,7 @@ extension XORChunk {
         let lower = range.lowerBound
         let upper = range.upperBound
         bytes.withUnsafeBytes { buffer in
-            let first = firstTime
-            var decoder = restarts.last(where: { $0.time(firstTime: first) < lower }).map {
-                XORChunkDecoder(count: count, restart: $0, firstTime: first)
-            } ?? XORChunkDecoder(count: count)
+            var decoder = decoder(before: lower)
             // Whether the pending sample is the decoder's current one (its value not yet computed).
             var pendingHere = false
             var pendingTime: Int64 = 0

@@ -21,18 +21,9 @@ extension Evaluator {
         let steps = grid.count
         let groups = groupLabels.count
         let (slots, overflow) = steps.multipliedReportingOverflow(by: groups)
-        guard steps > 0, groups > 0, !overflow, slots <= Self.seriesMajorAggregationLimit else { return nil }
-        // Every point must sit on a grid step, in ascending order (what the step-wise cursors expect).
-        for series in input {
-            var previous = -1
-            for point in series.points {
-                let offset = point.timestamp - grid.start
-                guard offset >= 0, offset % grid.step == 0 else { return nil }
-                let step = Int(offset / grid.step)
-                guard step < steps, step > previous else { return nil }
-                previous = step
-            }
-        }
+        guard steps > 0, groups > 0, !overflow, slots <= Self.seriesMajorAggregationLimit,
+              Self.pointsPerStep(input, grid) != nil
+        else { return nil }
         try checkInterrupt()
         // Slot of (step, group) is step * groups + group.
         var accumulators = [Accumulator?](repeating: nil, count: slots)
@@ -72,5 +63,25 @@ extension Evaluator {
             try account(produced)
         }
         return output
+    }
+
+    /// How many input points sit on each step of `grid`, or nil when a point is not on a grid step or
+    /// a series' steps do not ascend (what the step-wise cursors expect; the series-major paths then
+    /// step aside).
+    static func pointsPerStep(_ input: [EvalSeries], _ grid: Grid) -> [Int]? {
+        let steps = grid.count
+        var counts = [Int](repeating: 0, count: steps)
+        for series in input {
+            var previous = -1
+            for point in series.points {
+                let offset = point.timestamp - grid.start
+                guard offset >= 0, offset % grid.step == 0 else { return nil }
+                let step = Int(offset / grid.step)
+                guard step < steps, step > previous else { return nil }
+                previous = step
+                counts[step] += 1
+            }
+        }
+        return counts
     }
 }

@@ -24,21 +24,10 @@ extension Evaluator {
         _ grid: Grid
     ) throws(EngineError) -> [EvalSeries]? {
         let steps = grid.count
-        guard steps > 0, groupCount > 0 else { return nil }
+        guard steps > 0, groupCount > 0, let counts = Self.pointsPerStep(input, grid) else { return nil }
         // Entries of step i are entries[starts[i]..<starts[i + 1]].
         var starts = [Int](repeating: 0, count: steps + 1)
-        for series in input {
-            var previous = -1
-            for point in series.points {
-                let offset = point.timestamp - grid.start
-                guard offset >= 0, offset % grid.step == 0 else { return nil }
-                let step = Int(offset / grid.step)
-                guard step < steps, step > previous else { return nil }
-                previous = step
-                starts[step + 1] += 1
-            }
-        }
-        for step in 0..<steps { starts[step + 1] += starts[step] }
+        for step in 0..<steps { starts[step + 1] = starts[step] + counts[step] }
         try checkInterrupt()
         var next = starts
         var entries = [StepEntry](repeating: StepEntry(element: 0, value: 0), count: starts[steps])
