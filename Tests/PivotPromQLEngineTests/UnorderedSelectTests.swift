@@ -5,8 +5,10 @@ import PivotStorage
 import Synchronization
 import Testing
 
-/// Aggregations whose result cannot depend on series order ask the store for its cheaper unordered
-/// select; everything else keeps the label-ordered one.
+/// Aggregations whose result cannot depend on series order, and instant queries (whose vectors come in
+/// the store's order, as Prometheus's do), ask the store for its cheaper unordered select; range
+/// queries (sorted at the end, so only ties could differ) and order-sensitive aggregations keep the
+/// label-ordered one.
 @Suite struct UnorderedSelectTests {
     /// The real in-memory store, noting which kind of select each query made.
     final class RecordingStore: Queryable {
@@ -54,13 +56,36 @@ import Testing
         ("topk(1, requests_total)", ["ordered"]),
         ("sum(topk(1, requests_total))", ["ordered"]),
         ("sum(requests_total * 2)", ["ordered"]),
-        ("rate(requests_total[5m])", ["ordered"]),
+        ("rate(requests_total[5m])", ["unordered"]),
         ("sum(absent_over_time(requests_total[5m]))", ["ordered"]),
     ])
     func choice(query: String, expected: [String]) throws {
         let recording = RecordingStore()
         _ = try Engine(queryable: recording).instantQuery(query, at: 600_000)
         #expect(recording.calls.withLock { $0 } == expected)
+    }
+
+    @Test("a range query selects in label order", arguments: ["rate(requests_total[5m])", "requests_total"])
+    func rangeQueriesSelectOrdered(query: String) throws {
+        let recording = RecordingStore()
+        _ = try Engine(queryable: recording).rangeQuery(query, start: 300_000, end: 600_000, step: 60_000)
+        #expect(recording.calls.withLock { $0 } == ["ordered"])
+    }
+
+    @Test("an instant vector comes in the store's order; sort() still orders it")
+    func instantVectorsKeepStoreOrder() throws {
+        let recording = RecordingStore()
+        let engine = Engine(queryable: recording)
+        guard case .vector(let unordered) = try engine.instantQuery("requests_total", at: 600_000).value,
+              case .vector(let sorted) = try engine.instantQuery("sort(requests_total)", at: 600_000).value
+        else {
+            Issue.record("not vectors")
+            return
+        }
+        // The recording store hands unordered selects back reversed: label order is (instance i0, job a),
+        // (i0, c), (i1, b).
+        #expect(unordered.map { $0.labels["job"] } == ["b", "c", "a"])
+        #expect(sorted.map { $0.labels["job"] } == ["a", "b", "c"])
     }
 
     @Test("an unordered select gives the same answers, instant and range")

@@ -33,6 +33,9 @@ public struct Engine: Sendable {
     /// Evaluates a parsed expression at `time`.
     public func instantQuery(_ expr: Expr, at time: Int64) throws(EngineError) -> QueryResult {
         let evaluator = Evaluator(queryable: queryable, options: options, start: time, end: time, step: 0)
+        // An instant vector comes in the store's order, as Prometheus's does (its engine selects
+        // unsorted): no label sort. Aggregations that pick series (`topk`…) still ask for label order.
+        evaluator.selectsUnordered = true
         let grid = Grid(start: time, end: time, step: 1)
         let value: QueryValue
         switch try evaluator.eval(expr, grid) {
