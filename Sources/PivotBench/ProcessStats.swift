@@ -1,6 +1,5 @@
 import Foundation
 import CDispatch  // `timespec` is declared in Glibc and in CDispatch, which NIO makes visible here
-
 import Glibc
 
 /// Process-wide resource readings for the ingest benchmark (Linux).

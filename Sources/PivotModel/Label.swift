@@ -17,8 +17,7 @@ public struct Label: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Compares the UTF-8 bytes of `a` and `b` as Go compares strings: negative when `a` sorts first,
     /// 0 when the bytes are equal, positive otherwise. (`String ==` compares canonical equivalence,
     /// which two different byte sequences can share.)
-    @inlinable
-    public static func compareBytes(_ a: String, _ b: String) -> Int {
+    static func compareBytes(_ a: String, _ b: String) -> Int {
         let result = a.utf8.withContiguousStorageIfAvailable { x in
             b.utf8.withContiguousStorageIfAvailable { y in
                 let n = Swift.min(x.count, y.count)

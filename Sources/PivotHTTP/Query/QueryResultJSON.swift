@@ -2,10 +2,6 @@ import PivotModel
 import PivotPromQL
 import PivotPromQLEngine
 
-/// JSON encoding of query results exactly as Prometheus's API writes them: timestamps as float
-/// seconds (`jsonutil.MarshalTimestamp`), values as strings (`jsonutil.MarshalValue`).
-///
-/// Writes UTF-8 bytes into one growing buffer (no intermediate strings per point).
 extension QueryResult {
     /// The body the query API answers this result with: `{"status":"success","data":…}` as Prometheus
     /// writes it.
@@ -14,6 +10,10 @@ extension QueryResult {
     }
 }
 
+/// JSON encoding of query results exactly as Prometheus's API writes them: timestamps as float
+/// seconds (`jsonutil.MarshalTimestamp`), values as strings (`jsonutil.MarshalValue`).
+///
+/// Writes UTF-8 bytes into one growing buffer (no intermediate strings per point).
 enum QueryResultJSON {
     /// The whole success envelope, `{"status":"success","data":…,"warnings":…,"infos":…}`, as bytes
     /// written once (a large matrix was copied four times on its way through strings).
@@ -311,15 +311,6 @@ struct TimestampTexts {
     /// Starts the next series at the first kept time.
     mutating func rewind() {
         cursor = 0
-    }
-
-    /// Writes `time` as `QueryResultJSON.writeTimestamp` does. Times must ascend within a series.
-    mutating func write(_ time: Int64, to out: inout [UInt8]) {
-        guard let range = text(for: time) else {
-            QueryResultJSON.writeTimestamp(time, to: &out)
-            return
-        }
-        text.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     /// Where the text of `time` is kept (for `withText`), adding it when it follows every kept time;

@@ -37,7 +37,8 @@ extension XORChunk {
         let upper = range.upperBound
         bytes.withUnsafeBytes { buffer in
             var decoder = decoder(before: lower)
-            // Whether the pending sample is the decoder's current one (its value not yet computed).
+            // Whether the pending sample is the decoder's current one (its value not yet computed); a
+            // pending sample of an earlier chunk is then older, and replaced when the loop ends.
             var pendingHere = false
             var pendingTime: Int64 = 0
             while decoder.remaining > 0 {
@@ -53,7 +54,6 @@ extension XORChunk {
                         }
                         sampler.advance(to: time)
                     }
-                    sampler.pending = nil  // from an earlier chunk: this sample is newer
                     pendingHere = true
                     pendingTime = time
                 }

@@ -138,7 +138,6 @@ enum RangeFunctions {
         return result * factor
     }
 
-    /// `irate`, `idelta`: from the last two samples.
     /// Whether some point of `points` is below the one before it (a counter reset, for `rate`).
     static func hasDecrease(_ points: UnsafeBufferPointer<FloatPoint>) -> Bool {
         guard points.count >= 2 else { return false }
@@ -146,6 +145,7 @@ enum RangeFunctions {
         return false
     }
 
+    /// `irate`, `idelta`: from the last two samples.
     static func instantRate(_ input: WindowInput, isRate: Bool) -> Double? {
         guard input.points.count >= 2 else { return nil }
         let last = input.points[input.points.endIndex - 1]
