@@ -49,8 +49,10 @@ struct GRPCListenerService: Service {
                     ])
                 }
                 try? await gracefulShutdown()
+                logger.info("stopping listener", metadata: ["flag": "otlp.grpc-listen-address"])
                 server.beginGracefulShutdown()
             }
         }
+        logger.info("listener stopped", metadata: ["flag": "otlp.grpc-listen-address"])
     }
 }

@@ -10,10 +10,12 @@ struct ListenerService: Service {
     let flag: String
     let address: ListenAddress
     let application: Application<RouterResponder<BasicRequestContext>>
+    let logger: Logger
 
     init(flag: String, address: ListenAddress, router: Router<BasicRequestContext>, tls: TLSConfiguration? = nil, logger: Logger) throws {
         self.flag = flag
         self.address = address
+        self.logger = logger
         let scheme = tls == nil ? "http" : "https"
         application = Application(
             router: router,
@@ -30,10 +32,16 @@ struct ListenerService: Service {
 
     func run() async throws {
         do {
-            try await application.run()
+            try await withGracefulShutdownHandler {
+                try await application.run()
+            } onGracefulShutdown: { [logger, flag] in
+                // Marks where a slow stop spends its time: open connections are drained from here on.
+                logger.info("stopping listener", metadata: ["flag": "\(flag)"])
+            }
         } catch {
             throw StartupError("cannot listen on --\(flag)=\(address): \(Self.describe(error))")
         }
+        logger.info("listener stopped", metadata: ["flag": "\(flag)"])
     }
 
     static func describe(_ error: any Error) -> String {

@@ -66,6 +66,7 @@ struct StorageService: Service {
         }
         readiness.markNotReady()
         backend.set(nil)
+        logger.info("closing storage", metadata: ["path": "\(configuration.storagePath)"])
         await traces.close()
         await store.close()
         logger.info("storage closed", metadata: ["path": "\(configuration.storagePath)"])

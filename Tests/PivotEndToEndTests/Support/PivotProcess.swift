@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -12,6 +13,9 @@ final class PivotProcess: @unchecked Sendable {
     let otlpHTTPPort: Int
     let storagePath: String
     let stderrPath: String
+    /// When Foundation saw the process exit, on its own thread: a stop's duration must not include
+    /// how late a busy cooperative pool wakes the polling task.
+    private let exitedAt = Mutex<ContinuousClock.Instant?>(nil)
 
     /// The binary under test: `PIVOT_BINARY`, or `.build/debug/pivot` of this package.
     static var binaryPath: String {
@@ -46,6 +50,7 @@ final class PivotProcess: @unchecked Sendable {
         ] + extraArguments
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         process.standardOutput = FileHandle.nullDevice
+        process.terminationHandler = { [weak self] _ in self?.exitedAt.withLock { $0 = ContinuousClock.now } }
         try process.run()
     }
 
@@ -94,7 +99,8 @@ final class PivotProcess: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return (process.terminationStatus, ContinuousClock.now - start)
+        let exited = exitedAt.withLock { $0 } ?? ContinuousClock.now
+        return (process.terminationStatus, exited - start)
     }
 
     /// Waits for the process to exit on its own.
