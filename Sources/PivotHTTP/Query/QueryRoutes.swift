@@ -65,10 +65,10 @@ public struct QueryRoutes: Sendable {
         let query = parameters.first("query") ?? ""
         let time = try APITime.parameter(parameters, "time", default: now())
         let engine = try makeEngine(parameters, backend)
-        let result = try await evaluate(QueryCostMemory.Shape(query: query, range: 0, step: 0)) { () throws(EngineError) in
+        let body = try await evaluate(QueryCostMemory.Shape(query: query, range: 0, step: 0)) { () throws(EngineError) in
             try engine.instantQuery(query, at: time)
         }
-        return success(result)
+        return jsonResponse(body)
     }
 
     func range(_ parameters: APIParameters, _ backend: Backend) async throws(APIError) -> Response {
@@ -87,10 +87,10 @@ public struct QueryRoutes: Sendable {
             throw APIError(.badData, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
         let engine = try makeEngine(parameters, backend)
-        let result = try await evaluate(QueryCostMemory.Shape(query: query, range: end - start, step: step)) { () throws(EngineError) in
+        let body = try await evaluate(QueryCostMemory.Shape(query: query, range: end - start, step: step)) { () throws(EngineError) in
             try engine.rangeQuery(query, start: start, end: end, step: step)
         }
-        return success(result)
+        return jsonResponse(body)
     }
 
     func exemplars(_ parameters: APIParameters, _ backend: Backend) async throws(APIError) -> Response {
@@ -162,19 +162,26 @@ public struct QueryRoutes: Sendable {
         return Engine(queryable: backend.queryable, options: options)
     }
 
-    /// Runs a query at most `maxConcurrency` at a time. A query whose last run of the same shape was
-    /// quick (`QueryCostMemory`) evaluates on the request's task, on the connection's event loop, one
-    /// such query at a time; any other on a thread of its own, so a long one never holds up a loop.
+    /// Runs a query at most `maxConcurrency` at a time and encodes its answer, the API's JSON body. A
+    /// query whose last run of the same shape was quick (`QueryCostMemory`) runs on the request's
+    /// task, on the connection's event loop, one such query at a time; any other on a thread of its
+    /// own, so a long one never holds up a loop. The answer is encoded where it was computed: a large
+    /// one is still in that core's cache, and its encoding (a megabyte of JSON takes milliseconds)
+    /// holds up no loop either.
     func evaluate(
-        _ shape: QueryCostMemory.Shape, _ body: @escaping @Sendable () throws(EngineError) -> QueryResult
-    ) async throws(APIError) -> QueryResult {
-        let outcome: Result<QueryResult, EngineError>
+        _ shape: QueryCostMemory.Shape, _ query: @escaping @Sendable () throws(EngineError) -> QueryResult
+    ) async throws(APIError) -> ByteBuffer {
+        let outcome: Result<ByteBuffer, EngineError>
         let gate = gate
         let costs = costs
-        let timed: @Sendable () -> Result<QueryResult, EngineError> = {
+        let timed: @Sendable () -> Result<ByteBuffer, EngineError> = {
             let start = ContinuousClock.now
             defer { costs.record(shape, took: ContinuousClock.now - start) }
-            do throws(EngineError) { return .success(try body()) } catch { return .failure(error) }
+            do throws(EngineError) {
+                return .success(ByteBuffer(bytes: try query().apiBody))
+            } catch {
+                return .failure(error)
+            }
         }
         do {
             outcome = try await gate.run {
@@ -203,10 +210,6 @@ public struct QueryRoutes: Sendable {
         case .storage: APIError(.internal, error.message)
         default: APIError(.execution, error.message)
         }
-    }
-
-    func success(_ result: QueryResult) -> Response {
-        jsonResponse(bytes: result.apiBody)
     }
 
     /// A duration parameter: float seconds or Prometheus duration syntax, in milliseconds.

@@ -17,9 +17,6 @@ func jsonResponse(_ body: String, status: HTTPResponse.Status = .ok) -> Response
 }
 
 /// A JSON response from an already encoded body, as UTF-8 bytes.
-func jsonResponse(bytes body: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
-    Response(
-        status: status,
-        headers: [.contentType: "application/json"],
-        body: .init(byteBuffer: ByteBuffer(bytes: body)))
+func jsonResponse(_ body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+    Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
 }
