@@ -46,7 +46,6 @@ struct IngestFixture {
             }
         }
         let encoder = RemoteWriteEncoder()
-        let end = Self.end
         let start = Self.start(rounds: options.rounds)
         var rounds: [[[UInt8]]] = []
         var exemplarCount = 0

@@ -53,4 +53,35 @@ struct StoreParallelSelectTests {
             #expect(unordered.sorted { $0.labels < $1.labels } == sorted)
         }
     }
+
+    @Test func aShardWithMoreSeriesThanOneLockBatchAnswersEverySeriesOnce() async throws {
+        // `Head.forEachSeries` takes a shard's lock once per `lockBatch` series; series decoded under
+        // the lock (head only) and series merged after it (persisted rows too) come out together.
+        let directory = StoreTestDirectory()
+        defer { directory.remove() }
+        let store = try await StoreTest.open(directory)
+        let count = HeadShard.shardCount * Head.lockBatch * 2 + 5
+        let persisted = (0..<count).filter { $0 % 7 == 0 }.map { index in
+            (StoreTest.labels(["__name__": "m", "instance": "host-\(index)"]), StoreTest.samples([1000]))
+        }
+        try await StoreTest.write(store, StoreTest.batch(persisted))
+        try await store.checkpoint()
+        let all = (0..<count).map { index in
+            (StoreTest.labels(["__name__": "m", "instance": "host-\(index)"]), StoreTest.samples([2000]))
+        }
+        try await StoreTest.write(store, StoreTest.batch(all))
+
+        let result = try StoreTest.everything(store)
+        #expect(result.count == count)
+        #expect(zip(result, result.dropFirst()).allSatisfy { $0.labels < $1.labels })
+        #expect(Set(result.map(\.labels)) == Set(all.map(\.0)))
+        for element in result {
+            let index = Int(element.labels["instance"].dropFirst("host-".count))!
+            #expect(element.samples.map(\.timestamp) == (index % 7 == 0 ? [1000, 2000] : [2000]))
+        }
+        let querier = try store.querier(mint: .min, maxt: .max)
+        let unordered = try querier.select([StoreTest.matcher(.equal, "__name__", "m")], hints: SelectHints(sorted: false))
+        #expect(unordered.count == count)
+        #expect(unordered.sorted { $0.labels < $1.labels } == result)
+    }
 }

@@ -52,40 +52,48 @@ struct MetricQuerier: Querier {
     private func selectPart(_ ids: [SeriesID], hints: SelectHints) throws(QueryError) -> SortedPart {
         let range = mint...maxt
         let sorted = hints.sorted
+        // A series the head answers alone (the common case) is decoded right away, under its shard's
+        // lock: its chunks are read in place. Any other is snapshotted (its chunks are values, so
+        // copies are cheap) and merged with the rows it needs from SQLite after the locks are gone.
+        var found: [FoundSeries] = []
         var snapshots: [HeadSnapshot] = []
         store.head.forEachSeries(ids) { series in
             guard series.hasData(from: mint, through: maxt) else { return }
             // The newest of all its data, so at or after `mint` (`hasData` held).
             if hints.latestOnly, let latest = series.newestSampleInHead(through: maxt) {
-                snapshots.append(HeadSnapshot(series, latest: latest))
-                return
+                found.append(FoundSeries(series, samples: [latest]))
+            } else if let samples = series.headOnlySamples(in: range, steps: hints.steps) {
+                if !samples.isEmpty { found.append(FoundSeries(series, samples: samples)) }
+            } else {
+                found.append(FoundSeries(series, snapshot: snapshots.count))
+                snapshots.append(HeadSnapshot(series, range: range))
             }
-            snapshots.append(HeadSnapshot(series, range: range))
         }
         // Sort by the label sets, so results come out in label order: indices (small values) by
         // memcmp-able keys built once.
-        var order = Array(snapshots.indices)
-        let keys = sorted ? LabelOrderKeys(snapshots.map(\.labelBytes)) : LabelOrderKeys([])
-        if sorted && snapshots.count > 1 { order.sort { keys.precedes($0, $1) } }
-        let span = store.maxChunkSpan.load(ordering: .relaxed)
+        var order = Array(found.indices)
+        let keys = sorted ? LabelOrderKeys(found.map { $0.labelBytes }) : LabelOrderKeys([])
+        if sorted && found.count > 1 { order.sort { keys.precedes($0, $1) } }
         var part = SortedPart(keys: keys)
         part.series.reserveCapacity(order.count)
         part.keyIndices.reserveCapacity(order.count)
+        guard !snapshots.isEmpty else {
+            for position in order {
+                part.series.append(SeriesSamples(labels: found[position].labels, samples: found[position].samples))
+                part.keyIndices.append(position)
+            }
+            return part
+        }
+        let span = store.maxChunkSpan.load(ordering: .relaxed)
         do {
             try store.readers.withConnection { connection in
                 for position in order {
-                    if let latest = snapshots[position].latest {
-                        let labels = snapshots[position].labels
-                        part.series.append(SeriesSamples(labels: labels, samples: [latest]))
-                        part.keyIndices.append(position)
-                    } else if let samples = snapshots[position].headOnlySamples(in: range, steps: hints.steps) {
-                        // Borrow the snapshot in the common case instead of copying it (and its references).
-                        guard !samples.isEmpty else { continue }
-                        let labels = snapshots[position].labels
-                        part.series.append(SeriesSamples(labels: labels, samples: samples))
+                    if found[position].snapshot < 0 {
+                        part.series.append(SeriesSamples(labels: found[position].labels, samples: found[position].samples))
                         part.keyIndices.append(position)
                     } else if let series = try mergedSeries(
-                        snapshots[position], range: range, steps: hints.steps, span: span, connection: connection)
+                        snapshots[found[position].snapshot], range: range, steps: hints.steps, span: span,
+                        connection: connection)
                     {
                         part.series.append(series)
                         part.keyIndices.append(position)
@@ -276,17 +284,6 @@ private struct HeadSnapshot: Sendable {
     var head: XORChunk?
     var outOfOrder: [Sample] = []
     var histograms: [HistogramSample] = []
-    /// The one sample a latest-only select needs, when the head had it (then nothing else is copied).
-    var latest: Sample?
-
-    init(_ series: MemSeries, latest: Sample) {
-        id = series.id
-        labelBytes = series.labelBytes
-        labels = series.labels
-        persistedOverlaps = false
-        mayHaveHistograms = false
-        self.latest = latest
-    }
 
     init(_ series: MemSeries, range: ClosedRange<Int64>) {
         id = series.id
@@ -318,20 +315,51 @@ private struct HeadSnapshot: Sendable {
     }
 }
 
-extension HeadSnapshot {
-    /// The samples in `range` when they all come from in-order head chunks that follow each other in
-    /// time (the common case: nothing to merge), decoded straight into one array; nil otherwise.
-    /// With `steps`, only the samples a `StepSampler` keeps.
-    func headOnlySamples(in range: ClosedRange<Int64>, steps: SelectHints.Steps? = nil) -> [Sample]? {
-        guard !persistedOverlaps, outOfOrder.isEmpty, histograms.isEmpty else { return nil }
+/// A selected series: its samples, decoded under the shard's lock, or the index of its snapshot.
+private struct FoundSeries {
+    let labels: Labels
+    let labelBytes: [UInt8]
+    var samples: [Sample] = []
+    /// The series' `HeadSnapshot`, or -1 when `samples` holds its answer.
+    var snapshot = -1
+
+    init(_ series: MemSeries, samples: [Sample]) {
+        labels = series.labels
+        labelBytes = series.labelBytes
+        self.samples = samples
+    }
+
+    init(_ series: MemSeries, snapshot: Int) {
+        labels = series.labels
+        labelBytes = series.labelBytes
+        self.snapshot = snapshot
+    }
+}
+
+extension MemSeries {
+    /// The samples in `range` when the series' in-order head chunks hold all it has there (nothing
+    /// persisted, out of order or a native histogram: nothing to merge), decoded in place into one
+    /// array; nil otherwise. With `steps`, only the samples a `StepSampler` keeps. The caller holds
+    /// the shard's lock.
+    fileprivate func headOnlySamples(in range: ClosedRange<Int64>, steps: SelectHints.Steps?) -> [Sample]? {
+        if coldMaxTime != .min && coldMaxTime >= range.lowerBound && persistedMinTime <= range.upperBound { return nil }
+        if let extras,
+            extras.outOfOrder.contains(where: { range.contains($0.timestamp) })
+                || extras.histograms.contains(where: { range.contains($0.timestamp) })
+        {
+            return nil
+        }
         var capacity = 0
         var previousMax = Int64.min
-        for index in pending.indices where !pending[index].isEmpty {
-            guard pending[index].minTime > previousMax else { return nil }
-            previousMax = pending[index].maxTime
-            capacity += pending[index].count
+        for index in pending.indices {
+            let chunk = pending[index].chunk
+            guard !chunk.isEmpty, chunk.maxTime >= range.lowerBound, chunk.minTime <= range.upperBound else { continue }
+            guard chunk.minTime > previousMax else { return nil }
+            previousMax = chunk.maxTime
+            capacity += chunk.count
         }
-        if let head {
+        let headOverlaps = !head.isEmpty && head.maxTime >= range.lowerBound && head.minTime <= range.upperBound
+        if headOverlaps {
             guard head.minTime > previousMax else { return nil }
             capacity += head.count
         }
@@ -343,14 +371,14 @@ extension HeadSnapshot {
                 samples.reserveCapacity(Int(Swift.min(Int64(capacity), span / Swift.max(steps.interval, 1) + 2)))
             }
             var sampler = StepSampler(steps)
-            for index in pending.indices { pending[index].appendSamples(in: range, sampler: &sampler, to: &samples) }
-            head?.appendSamples(in: range, sampler: &sampler, to: &samples)
+            for index in pending.indices { pending[index].chunk.appendSamples(in: range, sampler: &sampler, to: &samples) }
+            if headOverlaps { head.appendSamples(in: range, sampler: &sampler, to: &samples) }
             sampler.finish(to: &samples)
             return samples
         }
         samples.reserveCapacity(capacity)
-        for index in pending.indices { pending[index].appendSamples(in: range, to: &samples) }
-        head?.appendSamples(in: range, to: &samples)
+        for index in pending.indices { pending[index].chunk.appendSamples(in: range, to: &samples) }
+        if headOverlaps { head.appendSamples(in: range, to: &samples) }
         return samples
     }
 }
