@@ -13,6 +13,7 @@ extension MetricStore {
             let tick = min(Duration.seconds(1), interval, retentionInterval)
             var lastCheckpoint = ContinuousClock.now
             var lastRetention = ContinuousClock.now
+            var lastChunkCount = ContinuousClock.now - MetricStore.chunkGaugeInterval
             while !Task.isCancelled {
                 try? await Task.sleep(for: tick)
                 guard let self, !Task.isCancelled else { return }
@@ -29,11 +30,19 @@ extension MetricStore {
                     }
                 }
                 self.updateSizeGauges()
-                self.updateHeadGauges()
+                self.metrics.headSeries.record(self.head.seriesCount)
+                if now - lastChunkCount >= MetricStore.chunkGaugeInterval {
+                    lastChunkCount = now
+                    self.updateHeadGauges()
+                }
             }
         }
         background.withLock { $0.append(task) }
     }
+
+    /// How often `pivot_head_chunks` is counted: counting visits every series (and evicts the caches
+    /// a query had warmed), so it is not done every second as the other gauges are. A scrape interval.
+    static let chunkGaugeInterval: Duration = .seconds(15)
 
     /// Updates the series and chunk gauges from the head.
     func updateHeadGauges() {
