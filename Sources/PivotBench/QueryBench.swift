@@ -35,16 +35,22 @@ enum QueryBench {
         var step = 60
         /// Only the queries with this name (`topk`, or `range:topk`); nil runs all.
         var only: String?
+        /// Megabytes written before each run (untimed), so the run starts with cold caches, as a query
+        /// does after its client spent milliseconds parsing the last answer. Default 0 (warm runs).
+        var evictMB = 0
 
         static let usage = """
             usage: pivot-bench query [--series N] [--rounds N] [--runs N] [--step SECONDS] [--only NAME]
+                                     [--evict-mb N]
 
             Loads a metric store in a temporary directory with the data of `pivot-bench ingest` (shaped like
             ../shared/bench/rw_payloads.py), then runs each query of ../shared/bench/query_bench.py as an
             instant query at the last sample's time and as a range query over all samples with --step, in
             process: parse, evaluate, encode the JSON answer. Prints the median and 90th percentile time per
             query over --runs runs; --only runs one query (`topk`) or one kind of it (`range:topk`), for a
-            profiler. Defaults: --series 10000 --rounds 120 --runs 200 --step 60.
+            profiler. --evict-mb writes that many megabytes before each run, so runs start with cold
+            caches (as the peer benchmark's do: its client parses each answer before the next query).
+            Defaults: --series 10000 --rounds 120 --runs 200 --step 60 --evict-mb 0.
             """
 
         /// Parses the arguments after the program name (the first is `query`).
@@ -61,7 +67,9 @@ enum QueryBench {
                     only = text
                     continue
                 }
-                guard let text = parts.count > 1 ? parts[1] : rest.popFirst(), let value = Int(text), value > 0 else {
+                guard let text = parts.count > 1 ? parts[1] : rest.popFirst(), let value = Int(text),
+                    value > 0 || (name == "--evict-mb" && value == 0)
+                else {
                     throw BenchError("\(name) needs a positive integer")
                 }
                 switch name {
@@ -69,6 +77,7 @@ enum QueryBench {
                 case "--rounds": rounds = value
                 case "--runs": runs = value
                 case "--step": step = value
+                case "--evict-mb": evictMB = value
                 default: throw BenchError("unknown flag \(name)")
                 }
             }
@@ -98,6 +107,8 @@ enum QueryBench {
         let engine = Engine(queryable: store)
         let end = IngestFixture.end
         let start = IngestFixture.start(rounds: options.rounds)
+        var scratch = [UInt8](repeating: 0, count: options.evictMB << 20)
+        if options.evictMB > 0 { print("caches: \(options.evictMB) MB written before each run") }
         print("| query | median µs | p90 µs | series | JSON bytes |")
         print("|---|---:|---:|---:|---:|")
         for query in queries {
@@ -109,6 +120,7 @@ enum QueryBench {
                 var series = 0
                 var bytes = 0
                 for run in 0..<(options.runs + 3) {
+                    if !scratch.isEmpty { Self.evict(&scratch, round: run) }
                     let started = ContinuousClock.now
                     let result = isRange
                         ? try engine.rangeQuery(query.expr, start: start, end: end, step: Int64(options.step) * 1_000)
@@ -130,5 +142,13 @@ enum QueryBench {
             }
         }
         await store.close()
+    }
+
+    /// Writes every cache line of `scratch`, pushing what the last run left in the caches out.
+    static func evict(_ scratch: inout [UInt8], round: Int) {
+        let value = UInt8(truncatingIfNeeded: round)
+        scratch.withUnsafeMutableBufferPointer { bytes in
+            for offset in stride(from: 0, to: bytes.count, by: 64) { bytes[offset] = value }
+        }
     }
 }

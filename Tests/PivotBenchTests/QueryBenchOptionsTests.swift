@@ -10,22 +10,25 @@ import Testing
         #expect(options.runs == 200)
         #expect(options.step == 60)
         #expect(options.only == nil)
+        #expect(options.evictMB == 0)
     }
 
     @Test func everyFlagIsReadInBothSpellings() throws {
         let options = try QueryBench.Options(arguments: [
-            "query", "--series=2000", "--rounds", "30", "--runs=5", "--step", "15", "--only=range:topk",
+            "query", "--series=2000", "--rounds", "30", "--runs=5", "--step", "15", "--only=range:topk", "--evict-mb", "32",
         ])
         #expect(options.series == 2_000)
         #expect(options.rounds == 30)
         #expect(options.runs == 5)
         #expect(options.step == 15)
         #expect(options.only == "range:topk")
+        #expect(options.evictMB == 32)
+        #expect(try QueryBench.Options(arguments: ["query", "--evict-mb=0"]).evictMB == 0)
     }
 
     @Test(arguments: [
         ["query", "--series", "0"], ["query", "--runs"], ["query", "--step=x"], ["query", "--only"], ["query", "--only="],
-        ["query", "--bogus", "1"],
+        ["query", "--bogus", "1"], ["query", "--evict-mb", "-1"], ["query", "--runs=0"],
     ])
     func badArgumentsAreRefused(arguments: [String]) {
         #expect(throws: BenchError.self) { try QueryBench.Options(arguments: arguments) }
