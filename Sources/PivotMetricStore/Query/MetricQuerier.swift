@@ -56,6 +56,7 @@ struct MetricQuerier: Querier {
         // lock: its chunks are read in place. Any other is snapshotted (its chunks are values, so
         // copies are cheap) and merged with the rows it needs from SQLite after the locks are gone.
         var found: [FoundSeries] = []
+        found.reserveCapacity(ids.count)
         var snapshots: [HeadSnapshot] = []
         store.head.forEachSeries(ids) { series in
             guard series.hasData(from: mint, through: maxt) else { return }
