@@ -117,6 +117,8 @@ BENCH_DIR    ?= ../shared/bench
 BENCH_WORK   ?= $(CURDIR)/.build-bench
 SERIES       ?= 10000
 ROUNDS       ?= 120
+# bench-query: megabytes written before each run, so runs start with cold caches (0: warm runs)
+EVICT_MB     ?= 0
 CONC         ?= 4
 REPS         ?= 3
 
@@ -132,10 +134,11 @@ bench-peers: bench-deps build
 	  "make bench SERIES=$(SERIES) ROUNDS=$(ROUNDS) CONC=$(CONC) REPS=$(REPS)"
 
 # The peer benchmark's queries in process (pivot-bench query): parse, evaluate and encode, no HTTP;
-# steadier than the HTTP timings for comparing engine changes. Same SERIES and ROUNDS knobs.
+# steadier than the HTTP timings for comparing engine changes. Same SERIES and ROUNDS knobs;
+# EVICT_MB=32 starts each run with cold caches, as the peer benchmark's queries start.
 bench-query: deps revision
 	$(SWIFT) build -c release --product pivot-bench
-	.build/release/pivot-bench query --series $(SERIES) --rounds $(ROUNDS)
+	.build/release/pivot-bench query --series $(SERIES) --rounds $(ROUNDS) --evict-mb $(EVICT_MB)
 
 # OTLP metrics ingest (bench/otlp): a fresh pivot per transport; writes the OTLP section of docs/benchmarks.md.
 OTLP_SERIES  ?= 10000
