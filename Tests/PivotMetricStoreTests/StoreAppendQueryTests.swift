@@ -221,4 +221,65 @@ final class CommittedBatches: Sendable {
     func insert(_ key: [Int]) { batches.withLock { _ = $0.insert(key) } }
 
     var all: Set<[Int]> { batches.withLock { $0 } }
+
+    @Test("selects running beside appenders and checkpoints read whole, ordered prefixes of every series")
+    func selectsBesideAppenders() async throws {
+        // Series are decoded in place under their shard's lock while appenders cut chunks and
+        // checkpoints move them to SQLite: every read must see, per series, the samples 0, 10, 20, …
+        // up to some point, each with its own timestamp as value.
+        let directory = StoreTestDirectory()
+        defer { directory.remove() }
+        let store = try await StoreTest.open(directory) { $0.chunks = ChunkPolicy(maxSamples: 8, maxDuration: 1_000_000) }
+        let seriesCount = 40
+        let rounds = 120
+        func check(_ result: [SeriesSamples], every interval: Int64) {
+            for series in result {
+                let times = series.samples.map(\.timestamp)
+                #expect(times == times.sorted() && Set(times).count == times.count, "\(series.labels)")
+                #expect(series.samples.allSatisfy { Double($0.timestamp) == $0.value }, "\(series.labels)")
+                if interval == 10 {
+                    #expect(times == times.indices.map { Int64($0) * 10 }, "\(series.labels): \(times)")
+                } else {
+                    #expect(times.allSatisfy { $0 % 10 == 0 }, "\(series.labels)")
+                }
+            }
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<2 {
+                group.addTask {
+                    for round in 0..<rounds {
+                        let batch = StoreTest.batch((0..<seriesCount).filter { $0 % 2 == worker }.map { index in
+                            (StoreTest.labels(["__name__": "m", "series": "\(index)"]),
+                             [Sample(timestamp: Int64(round) * 10, value: Double(round * 10))])
+                        })
+                        _ = try? await StoreTest.write(store, batch)
+                    }
+                }
+            }
+            group.addTask {
+                for _ in 0..<6 {
+                    try? await store.checkpoint()
+                    try? await Task.sleep(for: .milliseconds(5))
+                }
+            }
+            group.addTask {
+                for pass in 0..<60 {
+                    guard let querier = try? store.querier(mint: 0, maxt: Int64(rounds) * 10) else { continue }
+                    let matchers = [StoreTest.matcher(.equal, "__name__", "m")]
+                    if let all = try? querier.select(matchers, hints: SelectHints(sorted: pass % 2 == 0)) {
+                        check(all, every: 10)
+                    }
+                    let steps = SelectHints.Steps(start: 0, interval: 40)
+                    if let sampled = try? querier.select(matchers, hints: SelectHints(steps: steps)) {
+                        check(sampled, every: 40)
+                    }
+                    await Task.yield()
+                }
+            }
+        }
+        let final = try StoreTest.select(store, [StoreTest.matcher(.equal, "__name__", "m")])
+        #expect(final.count == seriesCount)
+        #expect(final.allSatisfy { $0.samples.map(\.timestamp) == (0..<rounds).map { Int64($0) * 10 } })
+        await store.close()
+    }
 }
