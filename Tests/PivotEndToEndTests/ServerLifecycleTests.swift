@@ -36,6 +36,24 @@ import Testing
         }
     }
 
+    @Test func aStopLogsEachStepInOrder() async throws {
+        // A slow stop's log shows where the time went: each listener's drain, then the storage close.
+        let pivot = try PivotProcess()
+        try await pivot.waitUntilReady()
+        let (status, _) = try await pivot.stop()
+        #expect(status == 0)
+        let log = pivot.stderr
+        let steps = [
+            "msg=\"stopping listener\" flag=otlp.http-listen-address", "msg=\"listener stopped\" flag=otlp.http-listen-address",
+            "msg=\"stopping listener\" flag=web.listen-address", "msg=\"listener stopped\" flag=web.listen-address",
+            "msg=\"closing storage\"", "msg=\"storage closed\"", "msg=\"pivot stopped\"",
+        ]
+        let positions = steps.map { log.range(of: $0)?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil }, "\(log)")
+        let found = positions.compactMap { $0 }
+        #expect(found == found.sorted(), "\(log)")
+    }
+
     @Test func aSecondInstanceOnTheSamePortFailsWithAClearMessage() async throws {
         // Binding a port in use exits non-zero with one line naming the flag.
         let first = try PivotProcess()

@@ -78,28 +78,28 @@ struct MetricQuerier: Querier {
         var part = SortedPart(keys: keys)
         part.series.reserveCapacity(order.count)
         part.keyIndices.reserveCapacity(order.count)
-        guard !snapshots.isEmpty else {
+        // In label order (or found order), each series from its decoded samples or, for a snapshot,
+        // merged with its SQLite rows: a reader connection is taken only when some series needs one.
+        func collect(_ connection: ReadConnection?, span: Int64) throws {
             for position in order {
-                part.series.append(SeriesSamples(labels: found[position].labels, samples: found[position].samples))
-                part.keyIndices.append(position)
-            }
-            return part
-        }
-        let span = store.maxChunkSpan.load(ordering: .relaxed)
-        do {
-            try store.readers.withConnection { connection in
-                for position in order {
-                    if found[position].snapshot < 0 {
-                        part.series.append(SeriesSamples(labels: found[position].labels, samples: found[position].samples))
-                        part.keyIndices.append(position)
-                    } else if let series = try mergedSeries(
-                        snapshots[found[position].snapshot], range: range, steps: hints.steps, span: span,
-                        connection: connection)
-                    {
-                        part.series.append(series)
-                        part.keyIndices.append(position)
-                    }
+                if found[position].snapshot < 0 {
+                    part.series.append(SeriesSamples(labels: found[position].labels, samples: found[position].samples))
+                    part.keyIndices.append(position)
+                } else if let connection, let series = try mergedSeries(
+                    snapshots[found[position].snapshot], range: range, steps: hints.steps, span: span,
+                    connection: connection)
+                {
+                    part.series.append(series)
+                    part.keyIndices.append(position)
                 }
+            }
+        }
+        do {
+            if snapshots.isEmpty {
+                try collect(nil, span: 0)
+            } else {
+                let span = store.maxChunkSpan.load(ordering: .relaxed)
+                try store.readers.withConnection { connection in try collect(connection, span: span) }
             }
         } catch let error as QueryError {
             throw error

@@ -33,7 +33,7 @@ extension MetricStore {
                 self.metrics.headSeries.record(self.head.seriesCount)
                 if now - lastChunkCount >= MetricStore.chunkGaugeInterval {
                     lastChunkCount = now
-                    self.updateHeadGauges()
+                    self.updateChunkGauge()
                 }
             }
         }
@@ -44,15 +44,11 @@ extension MetricStore {
     /// a query had warmed), so it is not done every second as the other gauges are. A scrape interval.
     static let chunkGaugeInterval: Duration = .seconds(15)
 
-    /// Updates the series and chunk gauges from the head.
-    func updateHeadGauges() {
-        var series = 0
+    /// Counts the head's chunks into `pivot_head_chunks` (`pivot_head_series` comes from the shards'
+    /// counts every second).
+    func updateChunkGauge() {
         var chunks = 0
-        head.forEachSeries { entry in
-            series += 1
-            chunks += entry.memoryChunkCount
-        }
-        metrics.headSeries.record(series)
+        head.forEachSeries { entry in chunks += entry.memoryChunkCount }
         metrics.headChunks.record(chunks)
     }
 
