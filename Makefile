@@ -9,13 +9,14 @@ TEST_DEBS    := prometheus prometheus-node-exporter openssl curl
 BENCH_DEBS   := prometheus victoria-metrics
 REVISION_H   := Sources/CPivotSupport/revision.h
 
-.PHONY: run build build-debug test fuzz fuzz-fixed fuzz-build deps test-deps bench-deps revision bench bench-peers bench-query bench-otlp bench-traces demo conformance crash-test clean help
+.PHONY: run build build-debug test fuzz fuzz-fixed fuzz-build deps test-deps bench-deps revision bench bench-peers bench-interleaved bench-query bench-otlp bench-traces demo conformance crash-test clean help
 
 help:
 	@echo "make run    install missing packages, build (release), start pivot with storage in $(DATA)"
 	@echo "make test   install missing packages, build (debug) once, run every test, then every fuzz target for FUZZ_SECONDS"
 	@echo "make fuzz   build the libFuzzer harness in .build-fuzz and run every fuzz target for FUZZ_SECONDS (60) each"
 	@echo "make bench  run the peer benchmark (Pivot vs Prometheus vs VictoriaMetrics), then bench-otlp and bench-traces"
+	@echo "make bench-interleaved  the peer queries on Pivot and Prometheus side by side, peer after peer per query (QROUNDS)"
 	@echo "make bench-query  the peer benchmark's queries in process (evaluate + JSON, no HTTP), SERIES x ROUNDS"
 	@echo "make bench-otlp  OTLP metrics ingest over HTTP, HTTP+gzip and gRPC against the release binary"
 	@echo "make bench-traces  span ingest, trace lookups and searches against the release binary"
@@ -132,6 +133,18 @@ bench-peers: bench-deps build
 	  SERIES=$(SERIES) ROUNDS=$(ROUNDS) CONC=$(CONC) REPS=$(REPS) bash $(BENCH_DIR)/run_peers.sh | tee $(BENCH_WORK)/last.md
 	python3 docs/tools/render_benchmarks.py "$$(ls -t $(BENCH_WORK)/results/*.json | head -1)" docs/benchmarks.md \
 	  "make bench SERIES=$(SERIES) ROUNDS=$(ROUNDS) CONC=$(CONC) REPS=$(REPS)"
+
+# The same queries against Pivot and Prometheus running side by side, each query measured on one peer
+# right after the other (bench/query_interleaved.py): per-query ratios of timings taken seconds apart,
+# which this machine's swings in speed move far less than bench-peers' peer-after-peer runs. Uses the
+# payloads bench-peers generates (same SERIES and ROUNDS), making them if missing; QROUNDS rounds.
+QROUNDS      ?= 7
+BENCH_DATA    = $(BENCH_WORK)/.data/s$(SERIES)-r$(ROUNDS)-b2000-e0.01
+bench-interleaved: bench-deps build
+	@test -f $(BENCH_DATA)/manifest.json || python3 $(BENCH_DIR)/rw_payloads.py --out $(BENCH_DATA) \
+	  --series $(SERIES) --rounds $(ROUNDS) --batch-size 2000 --exemplar-ratio 0.01 >/dev/null
+	python3 bench/query_interleaved.py --pivot .build/release/pivot --payloads $(BENCH_DATA) \
+	  --bench $(BENCH_DIR) --rounds $(QROUNDS)
 
 # The peer benchmark's queries in process (pivot-bench query): parse, evaluate and encode, no HTTP;
 # steadier than the HTTP timings for comparing engine changes. Same SERIES and ROUNDS knobs;
