@@ -36,7 +36,7 @@ def wait_ready(url, process, timeout=60):
     deadline = time.time() + timeout
     while time.time() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f'pivot exited with {process.returncode}')
+            raise RuntimeError(f'{url}: the server exited with {process.returncode}')
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
