@@ -212,15 +212,6 @@ struct StoreAppendQueryTests {
         #expect(sharedSamples.first?.samples.allSatisfy { Double($0.timestamp) == $0.value } == true)
         await store.close()
     }
-}
-
-/// The batches a concurrent test saw acknowledged.
-final class CommittedBatches: Sendable {
-    private let batches = Mutex<Set<[Int]>>([])
-
-    func insert(_ key: [Int]) { batches.withLock { _ = $0.insert(key) } }
-
-    var all: Set<[Int]> { batches.withLock { $0 } }
 
     @Test("selects running beside appenders and checkpoints read whole, ordered prefixes of every series")
     func selectsBesideAppenders() async throws {
@@ -282,4 +273,13 @@ final class CommittedBatches: Sendable {
         #expect(final.allSatisfy { $0.samples.map(\.timestamp) == (0..<rounds).map { Int64($0) * 10 } })
         await store.close()
     }
+}
+
+/// The batches a concurrent test saw acknowledged.
+final class CommittedBatches: Sendable {
+    private let batches = Mutex<Set<[Int]>>([])
+
+    func insert(_ key: [Int]) { batches.withLock { _ = $0.insert(key) } }
+
+    var all: Set<[Int]> { batches.withLock { $0 } }
 }
