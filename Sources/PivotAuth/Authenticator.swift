@@ -93,12 +93,7 @@ public struct Authenticator: Sendable {
     public func identity(of credentials: Credentials) async -> String? {
         switch credentials {
         case .bearer(let token):
-            let digest = SHA256.digest(Array(token.utf8))
-            var match: String?
-            for stored in tokens where ConstantTime.equals(stored.digest, digest) && match == nil {
-                match = stored.name
-            }
-            return match
+            return tokenName(token)
         case .basic(let user, let password):
             guard let hash = users[user] else {
                 // Spend the same time as for a known user, then refuse.
@@ -111,6 +106,34 @@ public struct Authenticator: Sendable {
             cache.insert(key)
             return user
         }
+    }
+
+    /// Whether a request with this `Authorization` value may act in `role`, when that is known
+    /// without a password verification: a valid bearer token, or a user whose password verified
+    /// before (the verification cache). False otherwise, and so for wrong credentials too: only
+    /// `decide` refuses, spending a verification's time on them.
+    public func grantsWithoutWaiting(authorization: String?, role: AccessRole) -> Bool {
+        guard let authorization, let credentials = Credentials(authorization: authorization) else { return false }
+        let identity: String?
+        switch credentials {
+        case .bearer(let token):
+            identity = tokenName(token)
+        case .basic(let user, let password):
+            guard let hash = users[user] else { return false }
+            identity = cache.contains(VerificationCache.key(user: user, hash: hash, password: password)) ? user : nil
+        }
+        guard let identity else { return false }
+        return isAllowed(identity, role)
+    }
+
+    /// The name of the bearer token `token`, compared in constant time against every stored one.
+    private func tokenName(_ token: String) -> String? {
+        let digest = SHA256.digest(Array(token.utf8))
+        var match: String?
+        for stored in tokens where ConstantTime.equals(stored.digest, digest) && match == nil {
+            match = stored.name
+        }
+        return match
     }
 
     public func isAllowed(_ identity: String, _ role: AccessRole) -> Bool {

@@ -66,6 +66,27 @@ import Testing
         #expect(await auth.decide(authorization: "Bearer tok-query", role: .ingest) == .forbidden(identity: "grafana"))
     }
 
+    @Test func onlyCredentialsKnownWithoutAVerificationAreGrantedWithoutWaiting() async throws {
+        // A bearer token is checked at once; a password only after `decide` verified it once (and
+        // not at all without a cache); wrong, unknown or forbidden credentials never are.
+        let auth = try Self.make(roles: [.ingest: ["collector"]])
+        let alice = Self.basic("alice", "correct horse")
+        #expect(auth.grantsWithoutWaiting(authorization: "Bearer tok-query", role: .query))
+        #expect(!auth.grantsWithoutWaiting(authorization: "Bearer tok-query", role: .ingest))
+        #expect(!auth.grantsWithoutWaiting(authorization: "Bearer tok-nope", role: .query))
+        #expect(!auth.grantsWithoutWaiting(authorization: nil, role: .query))
+        #expect(!auth.grantsWithoutWaiting(authorization: alice, role: .query))
+        #expect(await auth.decide(authorization: alice, role: .query) == .granted(identity: "alice"))
+        #expect(auth.grantsWithoutWaiting(authorization: alice, role: .query))
+        #expect(!auth.grantsWithoutWaiting(authorization: alice, role: .ingest))
+        #expect(!auth.grantsWithoutWaiting(authorization: Self.basic("alice", "wrong"), role: .query))
+        #expect(!auth.grantsWithoutWaiting(authorization: Self.basic("mallory", "correct horse"), role: .query))
+
+        let uncached = try Self.make(cache: 0)
+        #expect(await uncached.decide(authorization: alice, role: .query) == .granted(identity: "alice"))
+        #expect(!uncached.grantsWithoutWaiting(authorization: alice, role: .query))
+    }
+
     @Test func theChallengesNameTheConfiguredSchemes() throws {
         // Users bring a Basic challenge, tokens a Bearer challenge.
         #expect(try Self.make().challenges == ["Basic realm=\"pivot\"", "Bearer realm=\"pivot\""])
