@@ -1,3 +1,5 @@
+import HTTPTypes
+import NIOCore
 @testable import PivotHTTP
 import Testing
 
@@ -10,6 +12,23 @@ import Testing
         #expect(parameters.all("match[]") == ["up", "a b"])
         #expect(parameters.first("flag") == "")
         #expect(parameters.first("missing") == nil)
+    }
+
+    @Test func aReadHeadAndBodyGiveTheQueryStringThenTheFormBody() {
+        // The target's query (without a fragment) comes first, then a form POST's body; a body of
+        // another type, or of another method, is not read as parameters.
+        var post = HTTPRequest(method: .post, scheme: nil, authority: nil, path: "/api/v1/query?time=4#frag")
+        post.headerFields[.contentType] = "application/x-www-form-urlencoded; charset=UTF-8"
+        let form = APIParameters.from(post, body: ByteBuffer(string: "query=1%2B1&time=5"))
+        #expect(form.all("time") == ["4", "5"])
+        #expect(form.first("query") == "1+1")
+        #expect(APIParameters.hasFormBody(post))
+
+        post.headerFields[.contentType] = "application/json"
+        #expect(APIParameters.from(post, body: ByteBuffer(string: "query=up")).first("query") == nil)
+        #expect(!APIParameters.hasFormBody(post))
+        let get = HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/api/v1/query")
+        #expect(APIParameters.from(get, body: ByteBuffer(string: "query=up")).pairs.isEmpty)
     }
 
     @Test func malformedPercentEscapesAreKeptLiterally() {

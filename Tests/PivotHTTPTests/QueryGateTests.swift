@@ -33,6 +33,19 @@ import Testing
         #expect(counts.most.load(ordering: .relaxed) == 2)
     }
 
+    @Test("a slot taken without waiting counts against the limit; a queued query gets it once left")
+    func slotWithoutWaiting() async throws {
+        let gate = QueryGate(limit: 1)
+        #expect(gate.tryEnter())
+        #expect(!gate.tryEnter())
+        let waiting = Task { try await gate.run { 7 } }
+        try await Task.sleep(for: .milliseconds(20))
+        gate.leave()
+        #expect(try await waiting.value == 7)
+        #expect(gate.tryEnter())
+        gate.leave()
+    }
+
     @Test("one inline slot, free again once released")
     func inlineSlot() {
         let gate = QueryGate(limit: 20)

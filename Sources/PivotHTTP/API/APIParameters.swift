@@ -15,15 +15,31 @@ public struct APIParameters: Sendable {
 
     /// Reads the query string and, for a form POST, the body.
     public static func from(_ request: Request) async throws -> APIParameters {
-        var pairs = parse(request.uri.query ?? "")
-        if request.method == .post {
-            let contentType = request.headers[.contentType]?.lowercased() ?? ""
-            if contentType.hasPrefix("application/x-www-form-urlencoded") {
-                let body = try await request.body.collect(upTo: maxFormBodyBytes)
-                pairs += parse(String(buffer: body))
-            }
+        let body = hasFormBody(request.head) ? try await request.body.collect(upTo: maxFormBodyBytes) : nil
+        return from(request.head, body: body)
+    }
+
+    /// The parameters of a request whose body has been read already (`body` is used only if the
+    /// request is a form POST).
+    public static func from(_ head: HTTPRequest, body: ByteBuffer?) -> APIParameters {
+        var pairs = parse(query(of: head.path ?? ""))
+        if let body, hasFormBody(head) {
+            pairs += parse(String(buffer: body))
         }
         return APIParameters(pairs: pairs)
+    }
+
+    /// Whether the request's body carries parameters: a POST of `application/x-www-form-urlencoded`.
+    public static func hasFormBody(_ head: HTTPRequest) -> Bool {
+        guard head.method == .post else { return false }
+        return head.headerFields[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false
+    }
+
+    /// The query string of a request target: from after the first `?` up to a `#`; empty without one.
+    static func query(of target: String) -> Substring {
+        guard let mark = target.firstIndex(of: "?") else { return "" }
+        let query = target[target.index(after: mark)...]
+        return query.firstIndex(of: "#").map { query[..<$0] } ?? query
     }
 
     public func first(_ name: String) -> String? {
@@ -36,6 +52,10 @@ public struct APIParameters: Sendable {
 
     /// Parses `a=1&b=2&a=3` with percent-decoding and `+` as space.
     public static func parse(_ query: String) -> [(name: String, value: String)] {
+        parse(query[...])
+    }
+
+    public static func parse(_ query: Substring) -> [(name: String, value: String)] {
         query.split(separator: "&", omittingEmptySubsequences: true).map { part in
             if let equals = part.firstIndex(of: "=") {
                 return (decode(part[..<equals]), decode(part[part.index(after: equals)...]))

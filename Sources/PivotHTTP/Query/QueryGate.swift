@@ -32,15 +32,19 @@ final class QueryGate: Sendable {
         inlineRunning.store(false, ordering: .releasing)
     }
 
-    private func enter() async {
-        // The common case takes a slot without suspending: a continuation resumed at once still
-        // re-enqueues the task on the global executor, a thread hop per query.
-        let admitted = state.withLock { state -> Bool in
+    /// Takes a slot if one is free at once, without waiting; `leave()` gives it back.
+    func tryEnter() -> Bool {
+        state.withLock { state -> Bool in
             guard state.running < limit else { return false }
             state.running += 1
             return true
         }
-        if admitted { return }
+    }
+
+    private func enter() async {
+        // The common case takes a slot without suspending: a continuation resumed at once still
+        // re-enqueues the task on the global executor, a thread hop per query.
+        if tryEnter() { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let admitted = state.withLock { state -> Bool in
                 if state.running < limit {
@@ -54,7 +58,7 @@ final class QueryGate: Sendable {
         }
     }
 
-    private func leave() {
+    func leave() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if state.waiting.isEmpty {
                 state.running -= 1
