@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import PivotHTTP
 
 /// Runs a Swift task's jobs on one NIO event loop.
 ///
@@ -40,8 +41,12 @@ struct EventLoopConnections<Base: ServerChildChannel>: ServerChildChannel {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1.1 (Hummingbird's `HTTP1Channel`) with each connection's task on its event loop.
-    static var http1OnEventLoops: HTTPServerBuilder {
-        .init { responder in EventLoopConnections(base: HTTP1Channel(responder: responder)) }
+    /// HTTP/1.1 (Hummingbird's `HTTP1Channel`) with each connection's task on its event loop, and
+    /// each connection answering the `inline` routes itself when they can (`InlineRoutes`).
+    static func http1OnEventLoops(inline: InlineRoutes) -> HTTPServerBuilder {
+        .init { responder in
+            let configuration = HTTP1Channel.Configuration(additionalChannelHandlers: inline.isEmpty ? [] : [inline.makeHandler()])
+            return EventLoopConnections(base: HTTP1Channel(responder: responder, configuration: configuration))
+        }
     }
 }

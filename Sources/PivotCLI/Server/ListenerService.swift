@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import PivotHTTP
 import NIOSSL
 import ServiceLifecycle
 
@@ -12,14 +13,19 @@ struct ListenerService: Service {
     let application: Application<RouterResponder<BasicRequestContext>>
     let logger: Logger
 
-    init(flag: String, address: ListenAddress, router: Router<BasicRequestContext>, tls: TLSConfiguration? = nil, logger: Logger) throws {
+    /// - Parameter inline: routes the listener's connections answer themselves when they can, before
+    ///   the router (which must answer the same paths too).
+    init(
+        flag: String, address: ListenAddress, router: Router<BasicRequestContext>, inline: InlineRoutes = InlineRoutes(authenticator: nil),
+        tls: TLSConfiguration? = nil, logger: Logger
+    ) throws {
         self.flag = flag
         self.address = address
         self.logger = logger
         let scheme = tls == nil ? "http" : "https"
         application = Application(
             router: router,
-            server: try tls.map { try .tls(.http1OnEventLoops, tlsConfiguration: $0) } ?? .http1OnEventLoops,
+            server: try tls.map { try .tls(.http1OnEventLoops(inline: inline), tlsConfiguration: $0) } ?? .http1OnEventLoops(inline: inline),
             configuration: ApplicationConfiguration(
                 address: .hostname(address.host, port: address.port), serverName: nil, reuseAddress: true),
             onServerRunning: { channel in

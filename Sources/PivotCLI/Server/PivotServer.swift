@@ -54,7 +54,10 @@ struct PivotServer {
         operations.register(on: webRouter)
         RemoteWriteRoutes(backend: backend, limits: configuration.remoteWriteLimits, admission: admission).register(on: webRouter)
         SeriesRoutes(backend: backend, parseSelector: { text in try parseMetricSelector(text) }).register(on: webRouter)
-        QueryRoutes(backend: backend, limits: configuration.queryLimits).register(on: webRouter)
+        let queryRoutes = QueryRoutes(backend: backend, limits: configuration.queryLimits)
+        queryRoutes.register(on: webRouter)
+        var webInline = InlineRoutes(authenticator: configuration.web.authenticator)
+        queryRoutes.registerInline(on: &webInline)
         let otlpMetrics = OTLPMetricsReceiver(
             translator: OTLPMetricsTranslator(options: configuration.otlpTranslation),
             limits: SeriesLimits(
@@ -73,7 +76,8 @@ struct PivotServer {
             .init(service: StorageService(
                 configuration: configuration, readiness: readiness, backend: backend, admission: admission, logger: logger)),
             .init(service: try ListenerService(
-                flag: "web.listen-address", address: configuration.webListenAddress, router: webRouter, tls: tls, logger: logger)),
+                flag: "web.listen-address", address: configuration.webListenAddress, router: webRouter, inline: webInline, tls: tls,
+                logger: logger)),
         ]
         if let otlpAddress = configuration.otlpHTTPListenAddress {
             let otlpRouter = Router()

@@ -29,8 +29,15 @@ public struct APIError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// `{"status":"error","errorType":…,"error":…}` with the kind's status.
     public var response: Response {
-        jsonResponse(
-            "{\"status\":\"error\",\"errorType\":\(JSONString.quote(kind.name)),\"error\":\(JSONString.quote(message))}",
-            status: kind.status)
+        jsonResponse(body, status: kind.status)
+    }
+
+    /// The same answer, for a request answered on its connection (`InlineRoutes`).
+    var answer: InlineAnswer {
+        InlineAnswer(status: kind.status, contentType: "application/json", body: body)
+    }
+
+    var body: ByteBuffer {
+        ByteBuffer(string: "{\"status\":\"error\",\"errorType\":\(JSONString.quote(kind.name)),\"error\":\(JSONString.quote(message))}")
     }
 }

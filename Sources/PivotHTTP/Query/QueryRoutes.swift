@@ -11,8 +11,8 @@ import PivotStorage
 public struct QueryRoutes: Sendable {
     public var backend: BackendSlot
     public var limits: QueryLimits
-    private let gate: QueryGate
-    private let costs = QueryCostMemory()
+    let gate: QueryGate
+    let costs = QueryCostMemory()
     /// The clock for a missing `time` parameter, in milliseconds (tests inject a fixed one).
     public var now: @Sendable () -> Int64
 
@@ -62,16 +62,29 @@ public struct QueryRoutes: Sendable {
     // MARK: Endpoints
 
     func instant(_ parameters: APIParameters, _ backend: Backend) async throws(APIError) -> Response {
-        let query = parameters.first("query") ?? ""
-        let time = try APITime.parameter(parameters, "time", default: now())
-        let engine = try makeEngine(parameters, backend)
-        let body = try await evaluate(QueryCostMemory.Shape(query: query, range: 0, step: 0)) { () throws(EngineError) in
-            try engine.instantQuery(query, at: time)
-        }
-        return jsonResponse(body)
+        jsonResponse(try await evaluate(try prepareInstant(parameters, backend)))
     }
 
     func range(_ parameters: APIParameters, _ backend: Backend) async throws(APIError) -> Response {
+        jsonResponse(try await evaluate(try prepareRange(parameters, backend)))
+    }
+
+    /// An instant or range query with its parameters checked, ready to evaluate.
+    struct PreparedQuery: Sendable {
+        var shape: QueryCostMemory.Shape
+        var run: @Sendable () throws(EngineError) -> QueryResult
+    }
+
+    func prepareInstant(_ parameters: APIParameters, _ backend: Backend) throws(APIError) -> PreparedQuery {
+        let query = parameters.first("query") ?? ""
+        let time = try APITime.parameter(parameters, "time", default: now())
+        let engine = try makeEngine(parameters, backend)
+        return PreparedQuery(shape: QueryCostMemory.Shape(query: query, range: 0, step: 0)) { () throws(EngineError) in
+            try engine.instantQuery(query, at: time)
+        }
+    }
+
+    func prepareRange(_ parameters: APIParameters, _ backend: Backend) throws(APIError) -> PreparedQuery {
         let query = parameters.first("query") ?? ""
         guard parameters.first("start") != nil else { throw APIError(.badData, "invalid parameter \"start\": missing") }
         guard parameters.first("end") != nil else { throw APIError(.badData, "invalid parameter \"end\": missing") }
@@ -87,10 +100,9 @@ public struct QueryRoutes: Sendable {
             throw APIError(.badData, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
         let engine = try makeEngine(parameters, backend)
-        let body = try await evaluate(QueryCostMemory.Shape(query: query, range: end - start, step: step)) { () throws(EngineError) in
+        return PreparedQuery(shape: QueryCostMemory.Shape(query: query, range: end - start, step: step)) { () throws(EngineError) in
             try engine.rangeQuery(query, start: start, end: end, step: step)
         }
-        return jsonResponse(body)
     }
 
     func exemplars(_ parameters: APIParameters, _ backend: Backend) async throws(APIError) -> Response {
@@ -168,29 +180,18 @@ public struct QueryRoutes: Sendable {
     /// own, so a long one never holds up a loop. The answer is encoded where it was computed: a large
     /// one is still in that core's cache, and its encoding (a megabyte of JSON takes milliseconds)
     /// holds up no loop either.
-    func evaluate(
-        _ shape: QueryCostMemory.Shape, _ query: @escaping @Sendable () throws(EngineError) -> QueryResult
-    ) async throws(APIError) -> ByteBuffer {
+    func evaluate(_ query: PreparedQuery) async throws(APIError) -> ByteBuffer {
         let outcome: Result<ByteBuffer, EngineError>
         let gate = gate
         let costs = costs
-        let timed: @Sendable () -> Result<ByteBuffer, EngineError> = {
-            let start = ContinuousClock.now
-            defer { costs.record(shape, took: ContinuousClock.now - start) }
-            do throws(EngineError) {
-                return .success(ByteBuffer(bytes: try query().apiBody))
-            } catch {
-                return .failure(error)
-            }
-        }
         do {
             outcome = try await gate.run {
-                if costs.isQuick(shape), gate.claimInline() {
+                if costs.isQuick(query.shape), gate.claimInline() {
                     defer { gate.releaseInline() }
-                    return timed()
+                    return Self.timed(query, costs)
                 }
                 return await withCheckedContinuation { continuation in
-                    DispatchQueue.global().async { continuation.resume(returning: timed()) }
+                    DispatchQueue.global().async { continuation.resume(returning: Self.timed(query, costs)) }
                 }
             }
         } catch {
@@ -199,6 +200,46 @@ public struct QueryRoutes: Sendable {
         switch outcome {
         case .success(let result): return result
         case .failure(let error): throw Self.apiError(error)
+        }
+    }
+
+    /// Evaluates and encodes `query`, and remembers how long that took.
+    static func timed(_ query: PreparedQuery, _ costs: QueryCostMemory) -> Result<ByteBuffer, EngineError> {
+        let start = ContinuousClock.now
+        defer { costs.record(query.shape, took: ContinuousClock.now - start) }
+        do throws(EngineError) {
+            return .success(ByteBuffer(bytes: try query.run().apiBody))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    // MARK: On the connection
+
+    /// Lets connections answer `/api/v1/query` and `/api/v1/query_range` themselves (`InlineRoutes`)
+    /// when the query is known to be quick; the router answers every other request to them.
+    public func registerInline(on inline: inout InlineRoutes) {
+        let routes = self
+        inline.add("/api/v1/query") { request in routes.answerInline(request, routes.prepareInstant) }
+        inline.add("/api/v1/query_range") { request in routes.answerInline(request, routes.prepareRange) }
+    }
+
+    /// The answer to a query whose last run of the same shape was quick, evaluated right here on the
+    /// connection's event loop while the inline slot and a `maxConcurrency` slot are free; nil for
+    /// anything else (parameter errors included), which the router then answers.
+    func answerInline(
+        _ request: InlineRequest, _ prepare: (APIParameters, Backend) throws(APIError) -> PreparedQuery
+    ) -> InlineAnswer? {
+        guard let backend = backend.current else { return nil }
+        let parameters = APIParameters.from(request.head, body: request.body)
+        guard let query = try? prepare(parameters, backend), costs.isQuick(query.shape) else { return nil }
+        guard gate.tryEnter() else { return nil }
+        defer { gate.leave() }
+        guard gate.claimInline() else { return nil }
+        defer { gate.releaseInline() }
+        switch Self.timed(query, costs) {
+        case .success(let body): return InlineAnswer(status: .ok, contentType: "application/json", body: body)
+        case .failure(let error): return Self.apiError(error).answer
         }
     }
 
