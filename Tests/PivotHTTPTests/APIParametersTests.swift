@@ -31,6 +31,16 @@ import Testing
         #expect(APIParameters.from(get, body: ByteBuffer(string: "query=up")).pairs.isEmpty)
     }
 
+    @Test func textWithoutEscapesIsKeptAsIsMultiByteIncluded() {
+        // Only % and + change a name or value; everything else, UTF-8 included, stays as sent.
+        let pairs = APIParameters.parse("q=caf\u{e9}{a=\"b\"}&x=%E2%9C%93&=v&k=&&z")
+        #expect(pairs.map(\.name) == ["q", "x", "", "k", "z"])
+        #expect(pairs.map(\.value) == ["caf\u{e9}{a=\"b\"}", "\u{2713}", "v", "", ""])
+        #expect(APIParameters.query(of: "/p?a=1#frag") == "a=1")
+        #expect(APIParameters.query(of: "/p") == "")
+        #expect(APIParameters.query(of: "/p?") == "")
+    }
+
     @Test func malformedPercentEscapesAreKeptLiterally() {
         // A bad escape is not an error; its bytes stay as they were.
         #expect(APIParameters.parse("a=%zz%4").first?.value == "%zz%4")

@@ -37,9 +37,10 @@ public struct APIParameters: Sendable {
 
     /// The query string of a request target: from after the first `?` up to a `#`; empty without one.
     static func query(of target: String) -> Substring {
-        guard let mark = target.firstIndex(of: "?") else { return "" }
-        let query = target[target.index(after: mark)...]
-        return query.firstIndex(of: "#").map { query[..<$0] } ?? query
+        let bytes = target.utf8
+        guard let mark = bytes.firstIndex(of: UInt8(ascii: "?")) else { return "" }
+        let rest = bytes[bytes.index(after: mark)...]
+        return Substring(rest[..<(rest.firstIndex(of: UInt8(ascii: "#")) ?? rest.endIndex)])
     }
 
     public func first(_ name: String) -> String? {
@@ -56,16 +57,22 @@ public struct APIParameters: Sendable {
     }
 
     public static func parse(_ query: Substring) -> [(name: String, value: String)] {
-        query.split(separator: "&", omittingEmptySubsequences: true).map { part in
-            if let equals = part.firstIndex(of: "=") {
+        query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { part in
+            if let equals = part.firstIndex(of: UInt8(ascii: "=")) {
                 return (decode(part[..<equals]), decode(part[part.index(after: equals)...]))
             }
             return (decode(part), "")
         }
     }
 
+    /// One name or value: its text as is when it has no escape, else decoded.
     static func decode(_ text: Substring) -> String {
-        String(decoding: percentDecoded(text), as: UTF8.self)
+        decode(text.utf8)
+    }
+
+    static func decode(_ text: Substring.UTF8View) -> String {
+        if !text.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(Substring(text)) }
+        return String(decoding: percentDecoded(Substring(text)), as: UTF8.self)
     }
 
     /// `text` with `%XX` escapes and `+` decoded, as bytes (which need not be UTF-8); a malformed

@@ -74,7 +74,8 @@ public struct InlineRoutes: Sendable {
     /// The route that may answer a request with this head here, or nil if it must go to the router.
     func route(for head: HTTPRequest) -> (path: String, route: Route)? {
         guard head.method == .get || head.method == .post, let target = head.path else { return nil }
-        let path = target.firstIndex(of: "?").map { String(target[..<$0]) } ?? target
+        let bytes = target.utf8
+        let path = String(Substring(bytes[..<(bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex)]))
         guard let route = routes[path] else { return nil }
         if let connection = head.headerFields[.connection], connection.lowercased().contains("close") { return nil }
         if head.headerFields[.expect] != nil { return nil }
