@@ -13,6 +13,7 @@ public struct QueryRoutes: Sendable {
     public var limits: QueryLimits
     let gate: QueryGate
     let costs = QueryCostMemory()
+    let parsed = ParsedQueries()
     /// The clock for a missing `time` parameter, in milliseconds (tests inject a fixed one).
     public var now: @Sendable () -> Int64
 
@@ -79,8 +80,9 @@ public struct QueryRoutes: Sendable {
         let query = parameters.first("query") ?? ""
         let time = try APITime.parameter(parameters, "time", default: now())
         let engine = try makeEngine(parameters, backend)
+        let parsed = parsed
         return PreparedQuery(shape: QueryCostMemory.Shape(query: query, range: 0, step: 0)) { () throws(EngineError) in
-            try engine.instantQuery(query, at: time)
+            try engine.instantQuery(parsed.expr(query, engine), at: time)
         }
     }
 
@@ -100,8 +102,9 @@ public struct QueryRoutes: Sendable {
             throw APIError(.badData, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
         let engine = try makeEngine(parameters, backend)
+        let parsed = parsed
         return PreparedQuery(shape: QueryCostMemory.Shape(query: query, range: end - start, step: step)) { () throws(EngineError) in
-            try engine.rangeQuery(query, start: start, end: end, step: step)
+            try engine.rangeQuery(parsed.expr(query, engine), start: start, end: end, step: step)
         }
     }
 
