@@ -33,7 +33,7 @@ enum RangeFunctions {
         "delta": { extrapolatedRate($0, isCounter: false, isRate: false) },
         "irate": { instantRate($0, isRate: true) },
         "idelta": { instantRate($0, isRate: false) },
-        "avg_over_time": { $0.points.isEmpty ? nil : Statistics.mean($0.points.lazy.map(\.value)) },
+        "avg_over_time": { $0.points.isEmpty ? nil : Statistics.mean($0.points) },
         "sum_over_time": { input in
             guard !input.points.isEmpty else { return nil }
             var sum = KahanSum()

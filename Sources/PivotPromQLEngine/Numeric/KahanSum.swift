@@ -1,3 +1,5 @@
+import PivotModel
+
 /// Neumaier-compensated summation, as Prometheus sums floats: `sum` plus the running correction `c`.
 struct KahanSum {
     var sum: Double = 0
@@ -41,6 +43,26 @@ enum Statistics {
         let upper = Swift.min(n - 1, lower + 1)
         let weight = rank - rank.rounded(.down)
         return sorted[Int(lower)] * (1 - weight) + sorted[Int(upper)] * weight
+    }
+
+    /// `mean` of a window's values, with a first pass that assumes no overflow: a compensated sum
+    /// that ends finite never was infinite on the way (an infinite partial sum stays infinite or
+    /// turns NaN), so that pass's result is `mean`'s, and `mean` runs only when it ends otherwise.
+    /// One branch-free loop instead of a check per value (`avg_over_time` over a range spends most
+    /// of its evaluation here).
+    static func mean(_ points: UnsafeBufferPointer<Sample>) -> Double {
+        guard let first = points.first else { return .nan }
+        var sum = first.value
+        var c = 0.0
+        for point in points.dropFirst() {
+            let f = point.value
+            let t = sum + f
+            c += abs(sum) >= abs(f) ? (sum - t) + f : (f - t) + sum
+            sum = t
+        }
+        guard sum.isFinite else { return mean(points.lazy.map(\.value)) }
+        let count = Double(points.count)
+        return sum / count + c / count
     }
 
     /// The mean with Prometheus's overflow-safe method (Kahan sum, switching to an incremental mean
