@@ -23,26 +23,14 @@ enum InstantFunctions {
     /// A date function of Unix seconds (truncated to whole seconds), in UTC.
     static func date(_ name: String, _ seconds: Double) -> Double {
         guard seconds.isFinite, abs(seconds) < 1e15 else { return .nan }
-        let t = Int64(seconds.rounded(.towardZero))
-        let days = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
-        let secondOfDay = t - days * 86_400
-        // Civil date from days since the epoch (proleptic Gregorian calendar).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let monthDays: [Int64] = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        let time = CivilTime(secondsSinceEpoch: Int64(seconds.rounded(.towardZero)))
+        let (secondOfDay, day, month, year) = (time.secondOfDay, time.day, time.month, time.year)
+        let monthDays: [Int64] = [31, time.isLeapYear ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         switch name {
         case "minute": return Double(secondOfDay / 60 % 60)
         case "hour": return Double(secondOfDay / 3_600)
         case "day_of_month": return Double(day)
-        case "day_of_week": return Double(((days % 7) + 11) % 7)
+        case "day_of_week": return Double(time.weekday)
         case "day_of_year": return Double(monthDays.prefix(Int(month - 1)).reduce(0, +) + day)
         case "month": return Double(month)
         case "year": return Double(year)

@@ -55,10 +55,11 @@ struct RawHTTP: Sendable {
         return out
     }
 
-    private func exchange(_ request: [UInt8]) throws -> [UInt8] {
+    /// A blocking TCP socket connected to 127.0.0.1:`port`, whose sends and receives time out after
+    /// `timeoutSeconds`.
+    static func connect(port: Int, timeoutSeconds: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw PivotProcessError("socket failed") }
-        defer { close(fd) }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -67,9 +68,19 @@ struct RawHTTP: Sendable {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw PivotProcessError("connect to port \(port) failed: errno \(errno)") }
+        guard connected == 0 else {
+            let error = errno
+            close(fd)
+            throw PivotProcessError("connect to port \(port) failed: errno \(error)")
+        }
+        return fd
+    }
+
+    private func exchange(_ request: [UInt8]) throws -> [UInt8] {
+        let fd = try Self.connect(port: port, timeoutSeconds: timeoutSeconds)
+        defer { close(fd) }
         var sent = 0
         while sent < request.count {
             let n = request[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
