@@ -30,13 +30,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED_BENCH = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "bench"))
 sys.path.insert(0, os.path.join(HERE, "otlp"))
-from run_otlp import free_port, wait_ready  # noqa: E402  (the OTLP benchmark's server helpers)
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+from run_otlp import cpu_seconds, free_port, wait_ready  # noqa: E402  (the OTLP benchmark's server helpers)
 
 
 def settle(procs, quiet=0.02, timeout=120):

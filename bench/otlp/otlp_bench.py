@@ -34,6 +34,7 @@ import urllib.request
 
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+from run_otlp import cpu_seconds
 
 # Per signal: the gRPC method and the response message (the payload manifest names the signal;
 # for traces "points" counts spans).
@@ -73,10 +74,7 @@ def parse_args(argv):
 
 def proc_figures(pid):
     """CPU seconds (user+system) and RSS/peak RSS in bytes of a process, from /proc."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    cpu = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15 of stat)
+    cpu = cpu_seconds(pid)
     rss = hwm = 0
     with open(f"/proc/{pid}/status") as f:
         for line in f:

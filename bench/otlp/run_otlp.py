@@ -32,6 +32,13 @@ def free_port():
         return s.getsockname()[1]
 
 
+def cpu_seconds(pid):
+    """A process's CPU seconds so far (user + system, fields 14 and 15 of /proc/PID/stat)."""
+    with open(f'/proc/{pid}/stat') as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
 def wait_ready(url, process, timeout=60):
     deadline = time.time() + timeout
     while time.time() < deadline:
