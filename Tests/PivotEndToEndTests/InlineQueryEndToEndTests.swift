@@ -16,7 +16,9 @@ import Testing
 
     @Test func repeatedAndPipelinedQueriesGetTheRoutersBytesInOrderAndAreCounted() async throws {
         let fixture = try await HostileFixture.start()
-        let time = Double(fixture.now) / 1000
+        // Whole seconds, at or just after the seed samples, so the answer's timestamp is written as the
+        // test writes it (a fraction would be printed with three digits, `.370`, as Prometheus does).
+        let time = (fixture.now + 999) / 1000
         let instant = "/api/v1/query?query=sum(seed_metric)&time=\(time)"
         let range = "/api/v1/query_range?query=count(seed_metric)&start=\(time - 600)&end=\(time)&step=60"
         let form = "query=max%28seed_metric%29&time=\(time)"
